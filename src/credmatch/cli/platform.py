@@ -1,0 +1,97 @@
+"""``credmatch neo4j|init|serve``: run the platform."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from credmatch.bootstrap import bootstrap
+from credmatch.config import Settings, load_settings
+from credmatch.graph.launcher import Neo4jLauncher
+from credmatch.graph.schema import SchemaReport, ensure_schema
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+def register(commands: Subparsers) -> None:
+    neo = commands.add_parser("neo4j", help="start, stop or check the bundled Neo4j server")
+    neo.add_argument("action", choices=("start", "stop", "status"))
+    neo.set_defaults(handler=_neo4j)
+
+    init = commands.add_parser("init", help="create the graph schema (constraints, indexes)")
+    init.set_defaults(handler=_init)
+
+    for name, handler, text in (
+        ("serve", _serve, "serve the GraphQL API with uvicorn"),
+        ("run", _run, "the main job: start Neo4j, create the schema, load the seed, serve"),
+    ):
+        cmd = commands.add_parser(name, help=text)
+        cmd.add_argument("--host", help="address to bind (default CREDMATCH_HOST)")
+        cmd.add_argument("--port", type=int, help="port to bind (default CREDMATCH_PORT)")
+        cmd.set_defaults(handler=handler)
+
+
+def _neo4j(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.launches_neo4j:
+        print(f"NEO4J_URI is set ({settings.neo4j_uri}): using that server, nothing to launch")
+        return 0
+    launcher = Neo4jLauncher(settings)
+    if args.action == "start":
+        print(launcher.start())
+    elif args.action == "stop":
+        print("stopped" if launcher.stop() else "not running")
+    else:
+        status = launcher.status()
+        state = f"running (pid {status.pid})" if status.running else "stopped"
+        print(f"{state} {status.uri} home={status.home}")
+        return 0 if status.running else 3
+    return 0
+
+
+def ensure_neo4j(settings: Settings) -> str:
+    """Start the bundled server when no NEO4J_URI is given; return the Bolt URI."""
+    return Neo4jLauncher(settings).start() if settings.launches_neo4j else settings.bolt_uri
+
+
+def init_schema(settings: Settings) -> SchemaReport:
+    async def run() -> SchemaReport:
+        container = bootstrap(settings)
+        try:
+            return await ensure_schema(container.store, settings.embedding_dimension)
+        finally:
+            await container.close()
+
+    return asyncio.run(run())
+
+
+def _init(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    ensure_neo4j(settings)
+    report = init_schema(settings)
+    print(f"schema ready: {len(report.constraints)} constraints, {len(report.indexes)} indexes")
+    for line in report.indexes:
+        print(f"  {line}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    print(f"Neo4j: {ensure_neo4j(settings)}")
+    report = init_schema(settings)
+    print(f"schema: {len(report.constraints)} constraints, {len(report.indexes)} indexes online")
+    return _serve(args, settings)
+
+
+def _serve(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    import uvicorn
+
+    from credmatch.server import create_app
+
+    settings = settings or load_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"credmatch API on http://{host}:{port}/graphql (GraphiQL), health at /healthz")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0

@@ -1,0 +1,99 @@
+"""Configuration: one Settings class read from the environment (and an optional .env file).
+
+Every credmatch setting is ``CREDMATCH_<FIELD>``; the Neo4j connection uses the standard
+``NEO4J_URI``, ``NEO4J_USER`` and ``NEO4J_PASSWORD``. A missing or wrong value fails at start-up
+with a :class:`~credmatch.errors.ConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from credmatch.errors import ConfigError
+
+ENV_PREFIX = "CREDMATCH_"
+_NEO4J_ALIASES = {
+    "neo4j_uri": "NEO4J_URI",
+    "neo4j_user": "NEO4J_USER",
+    "neo4j_password": "NEO4J_PASSWORD",
+}
+
+
+class Settings(BaseSettings):
+    """All of credmatch's settings. Build it with :func:`load_settings` to get readable errors."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    # Neo4j: when NEO4J_URI is unset, credmatch launches its bundled Neo4j Community server.
+    neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
+    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER"))
+    neo4j_password: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD")
+    )
+    neo4j_database: str = "neo4j"
+    neo4j_home: Path = Path("var/neo4j")
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_heap: str = Field(default="2g", pattern=r"^\d+[kmgKMG]$")
+    neo4j_pagecache: str = Field(default="2g", pattern=r"^\d+[kmgKMG]$")
+    neo4j_server_dir: Path | None = None
+    neo4j_start_timeout_s: float = Field(default=180.0, gt=0)
+    neo4j_connect_timeout_s: float = Field(default=5.0, gt=0)
+    neo4j_query_timeout_s: float = Field(default=30.0, gt=0)
+
+    # HTTP API
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    graphiql: bool = True
+
+    # Embeddings
+    model: str | None = None  # a local path or model name; None: the packaged all-MiniLM-L6-v2
+    embedding_dimension: int = Field(default=384, ge=8, le=8192)
+    embedding_cache: Path = Path("var/embeddings.sqlite")
+    embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _check_uri(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if not value.startswith(schemes):
+            raise ValueError(f"must start with one of {', '.join(schemes)}")
+        return value
+
+    @property
+    def launches_neo4j(self) -> bool:
+        """True when credmatch runs its own Neo4j rather than one named by NEO4J_URI."""
+        return self.neo4j_uri is None
+
+    @property
+    def bolt_uri(self) -> str:
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    return _NEO4J_ALIASES.get(field, ENV_PREFIX + field.upper())
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into one ConfigError naming each variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            got = "" if "password" in field else f" (got {err.get('input')!r})"
+            problems.append(f"{env_name(field)}: {err['msg']}{got}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from e

@@ -1,0 +1,73 @@
+"""Every Cypher statement credmatch runs, as named constants.
+
+Values are always ``$parameters``; never build Cypher from data. Labels, property names and
+index names are fixed here (Cypher cannot parameterise them).
+"""
+
+from __future__ import annotations
+
+# --- schema ----------------------------------------------------------------------------------
+
+# (label, key property) for every node of the graph model in DESIGN.md, plus API keys.
+NODE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Issuer", "id"),
+    ("Achievement", "id"),
+    ("Credential", "id"),
+    ("Learner", "id"),
+    ("Skill", "uri"),
+    ("Occupation", "uri"),
+    ("JobPosting", "id"),
+    ("Requirement", "id"),
+    ("ApiKey", "id"),
+)
+
+# (index name, label, property) of the embedded nodes.
+VECTOR_INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("skill_embedding", "Skill", "embedding"),
+    ("achievement_embedding", "Achievement", "embedding"),
+    ("requirement_embedding", "Requirement", "embedding"),
+)
+
+SKILL_FULLTEXT_INDEX = "skill_text"
+
+CREATE_SKILL_FULLTEXT = (
+    "CREATE FULLTEXT INDEX skill_text IF NOT EXISTS FOR (s:Skill) ON EACH [s.label, s.altText]"
+)
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
+
+SHOW_CONSTRAINTS = (
+    "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+    "RETURN name, type, labelsOrTypes, properties ORDER BY name"
+)
+
+SHOW_INDEXES = (
+    "SHOW INDEXES YIELD name, type, state, labelsOrTypes, properties, options "
+    "RETURN name, type, state, labelsOrTypes, properties, options ORDER BY name"
+)
+
+DROP_INDEX = "DROP INDEX $name IF EXISTS"
+
+
+def unique_constraint(label: str, key: str) -> str:
+    """The uniqueness constraint for one node key (names come from NODE_KEYS, never from input)."""
+    return (
+        f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE"
+    )
+
+
+def vector_index(name: str, label: str, prop: str) -> str:
+    """A cosine vector index; the dimension is the $dimension parameter."""
+    return (
+        f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{label}) ON n.{prop} "
+        "OPTIONS {indexConfig: {`vector.dimensions`: $dimension, "
+        "`vector.similarity_function`: 'cosine'}}"
+    )
+
+
+# --- health ------------------------------------------------------------------------------------
+
+PING = "RETURN 1 AS ok"
+
+COUNT_NODES = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label"

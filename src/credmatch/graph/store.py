@@ -1,0 +1,85 @@
+"""The Neo4j store: one async driver, reads routed as reads, driver errors translated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from credmatch.config import Settings
+from credmatch.errors import GraphError, GraphUnavailableError
+from credmatch.graph import queries as q
+
+Record = dict[str, Any]
+
+
+class GraphStore:
+    """Runs Cypher against Neo4j. Every query text is a constant from graph/queries.py."""
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str, timeout_s: float) -> None:
+        self._driver = driver
+        self._database = database
+        self._timeout_s = timeout_s
+
+    @classmethod
+    def connect(cls, settings: Settings, password: str) -> GraphStore:
+        """Create the driver; no connection is made until the first query."""
+        driver = neo4j.AsyncGraphDatabase.driver(
+            settings.bolt_uri,
+            auth=(settings.neo4j_user, password),
+            connection_timeout=settings.neo4j_connect_timeout_s,
+            connection_acquisition_timeout=settings.neo4j_connect_timeout_s,
+            # Retrying a dead server for the default 30 s would hang requests; fail fast.
+            max_transaction_retry_time=min(2.0, settings.neo4j_query_timeout_s),
+            liveness_check_timeout=0,
+            notifications_min_severity="WARNING",
+        )
+        return cls(driver, settings.neo4j_database, settings.neo4j_query_timeout_s)
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+    async def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        return await self._run(query, params, neo4j.RoutingControl.READ)
+
+    async def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        return await self._run(query, params, neo4j.RoutingControl.WRITE)
+
+    async def ping(self) -> None:
+        """Raise GraphUnavailableError unless Neo4j answers ``RETURN 1``."""
+        await self.read(q.PING)
+
+    async def _run(
+        self, query: str, params: Mapping[str, Any] | None, routing: neo4j.RoutingControl
+    ) -> list[Record]:
+        # Query text comes only from graph/queries.py constants; values travel as parameters.
+        cypher = neo4j.Query(query, timeout=self._timeout_s)
+        try:
+            result = await self._driver.execute_query(
+                cypher,
+                parameters_=dict(params or {}),
+                routing_=routing,
+                database_=self._database,
+            )
+        except AuthError as e:
+            raise GraphUnavailableError(
+                f"Neo4j rejected the credentials: {e.message}; check NEO4J_USER/NEO4J_PASSWORD"
+            ) from e
+        except (ServiceUnavailable, SessionExpired) as e:
+            raise GraphUnavailableError(f"Neo4j is unavailable: {e}") from e
+        except ClientError as e:
+            raise GraphError(f"Neo4j refused a query ({e.code}): {e.message}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j error ({e.code}): {e.message}") from e
+        except (DriverError, OSError) as e:
+            raise GraphUnavailableError(f"cannot talk to Neo4j: {e}") from e
+        return [record.data() for record in result.records]

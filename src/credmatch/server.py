@@ -1,0 +1,68 @@
+"""The ASGI application: /graphql (with GraphiQL), /healthz, and the demo page at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from credmatch import __version__
+from credmatch.api.context import Context
+from credmatch.api.schema import build_schema
+from credmatch.bootstrap import Container, bootstrap
+from credmatch.config import Settings, load_settings
+from credmatch.errors import CredmatchError
+
+
+class _GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, app: Starlette, **kwargs: Any) -> None:
+        super().__init__(build_schema(), **kwargs)
+        self._app = app
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(container=self._app.state.container)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app; its lifespan opens the Neo4j driver (and model) and closes them."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        container = bootstrap(settings)
+        app.state.container = container
+        try:
+            yield
+        finally:
+            await container.close()
+
+    app = Starlette(lifespan=lifespan)
+    graphql = _GraphQLApp(app, graphql_ide="graphiql" if settings.graphiql else None)
+    app.router.routes.extend(
+        [
+            Route("/healthz", _healthz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ]
+    )
+    return app
+
+
+async def _healthz(request: Request) -> JSONResponse:
+    container: Container = request.app.state.container
+    try:
+        await container.store.ping()
+    except CredmatchError as e:
+        return JSONResponse(
+            {"status": "unavailable", "neo4j": "down", "reason": str(e), "version": __version__},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "neo4j": "up", "version": __version__})

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+
+from credmatch.config import load_settings
+from credmatch.errors import ConfigError
+
+
+def test_bad_port_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDMATCH_PORT", "eighty")
+    with pytest.raises(ConfigError, match="CREDMATCH_PORT"):
+        load_settings()
+
+
+def test_bad_neo4j_uri_names_the_standard_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "http://localhost:7474")
+    with pytest.raises(ConfigError, match=r"NEO4J_URI: .*bolt://"):
+        load_settings()
+
+
+def test_password_value_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(neo4j_password=["s3cret-value"])
+    assert "NEO4J_PASSWORD" in str(err.value)
+    assert "s3cret-value" not in str(err.value)
+
+
+def test_neo4j_uri_switches_off_the_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "neo4j+s://example.databases.neo4j.io")
+    settings = load_settings()
+    assert not settings.launches_neo4j
+    assert settings.bolt_uri == "neo4j+s://example.databases.neo4j.io"
+
+
+def test_external_neo4j_requires_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    from credmatch.graph.launcher import resolve_password
+
+    monkeypatch.setenv("NEO4J_URI", "bolt://db.internal:7687")
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
+        resolve_password(load_settings())
