@@ -1,0 +1,149 @@
+"""Canonical forms that Data Integrity proofs sign: RDFC-1.0 N-Quads and RFC 8785 JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credmatch.credentials.documents import DocumentStore
+
+
+class UnsafeJsonLdError(ValueError):
+    """A document whose JSON-LD would lose or misplace data when canonicalised."""
+
+
+ISSUER_DEPENDENT_VOCAB = "https://www.w3.org/ns/credentials/issuer-dependent#"
+
+
+def expand_safely(doc: dict[str, Any], documents: DocumentStore) -> list[Any]:
+    """Expand ``doc``, refusing anything RDF canonicalisation would silently drop.
+
+    pyld drops terms its contexts do not define and triples with relative IRIs, so a
+    field outside the signed graph could ride along unnoticed; this raises instead.
+    """
+    from pyld import jsonld
+
+    dropped: list[str | None] = []
+    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    try:
+        expanded = processor.expand(doc, _options(documents))
+    except jsonld.JsonLdError as e:
+        raise UnsafeJsonLdError(f"JSON-LD expansion failed: {_jsonld_reason(e)}") from e
+    if dropped:
+        names = ", ".join(sorted({str(d) for d in dropped}))
+        raise UnsafeJsonLdError(f"terms not defined by any @context: {names}")
+    problems: list[str] = []
+    _scan(expanded, problems)
+    if problems:
+        raise UnsafeJsonLdError("; ".join(sorted(set(problems))[:5]))
+    return list(expanded)
+
+
+def rdfc(doc: dict[str, Any] | list[Any], documents: DocumentStore) -> str:
+    """RDFC-1.0 canonical N-Quads of ``doc`` (expanded or compacted JSON-LD)."""
+    from pyld import jsonld
+
+    if isinstance(doc, list):
+        return _rdfc_expanded(doc)
+
+    options: dict[str, Any] = _options(documents)
+    options.update(algorithm="URDNA2015", format="application/n-quads")
+    try:
+        return str(jsonld.normalize(doc, options))
+    except jsonld.JsonLdError as e:
+        raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
+
+
+def _rdfc_expanded(expanded: list[Any]) -> str:
+    # pyld's normalize() would expand the already-expanded document again; this is the
+    # same to_rdf + URDNA2015 (= RDFC-1.0) pipeline without that step.
+    from pyld import jsonld
+    from pyld.canon import URDNA2015
+    from pyld.identifier_issuer import IdentifierIssuer
+
+    processor = jsonld.JsonLdProcessor()
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    try:
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, _TO_RDF_OPTIONS)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or is_absolute_iri(name)
+        }
+        return str(URDNA2015().main(dataset, {"format": "application/n-quads"}))
+    except jsonld.JsonLdError as e:
+        raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
+
+
+def jcs(doc: Any) -> bytes:
+    """RFC 8785 canonical JSON bytes."""
+    import rfc8785
+
+    try:
+        return rfc8785.dumps(doc)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as e:
+        raise UnsafeJsonLdError(f"JSON canonicalisation (RFC 8785) failed: {e}") from e
+
+
+def _options(documents: DocumentStore) -> dict[str, Any]:
+    return {
+        "documentLoader": documents.pyld_loader(),
+        "contextResolver": documents.context_resolver(),
+        # None, not "": pyld resolves against a made-up http://example.org/base/ when given "".
+        "base": None,
+    }
+
+
+def _jsonld_reason(e: Exception) -> str:
+    parts: list[str] = []
+    cause: BaseException | None = e
+    while cause is not None and len(parts) < 4:
+        text = str(cause).split("\n", 1)[0]
+        details = getattr(cause, "details", None)
+        if isinstance(details, dict) and details.get("url"):
+            text += f" (url {details['url']})"
+        parts.append(text)
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    return " <- ".join(parts)
+
+
+def is_absolute_iri(iri: str) -> bool:
+    """True for blank node ids and IRIs with a scheme (RFC 3987 absolute IRIs)."""
+    if iri.startswith("_:"):
+        return True
+    scheme, sep, _ = iri.partition(":")
+    return bool(sep) and scheme[:1].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+
+
+def _scan(node: Any, problems: list[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _scan(item, problems)
+        return
+    if not isinstance(node, dict):
+        return
+    ident = node.get("@id")
+    if isinstance(ident, str) and not is_absolute_iri(ident):
+        problems.append(f"relative IRI {ident!r} used as an id")
+    types = node.get("@type")
+    for t in types if isinstance(types, list) else [types] if isinstance(types, str) else []:
+        if t != "@json" and not is_absolute_iri(t):
+            problems.append(f"relative IRI {t!r} used as a type")
+        elif t.startswith(ISSUER_DEPENDENT_VOCAB):
+            problems.append(
+                f"type {t[len(ISSUER_DEPENDENT_VOCAB) :]!r} is not defined by any @context"
+            )
+    for key, value in node.items():
+        if key.startswith(ISSUER_DEPENDENT_VOCAB):
+            problems.append(
+                f"term {key[len(ISSUER_DEPENDENT_VOCAB) :]!r} is not defined by any @context"
+            )
+        if key != "@value":
+            _scan(value, problems)
+
+
+_TO_RDF_OPTIONS = {
+    "produceGeneralizedRdf": False,
+    "processingMode": "json-ld-1.1",
+    "rdfDirection": None,
+}

@@ -1,0 +1,35 @@
+"""``credmatch verify``: one JSON report per credential per line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from credmatch.credentials.documents import DocumentStore
+from credmatch.credentials.trust import TrustRegistry
+from credmatch.credentials.verify import Verifier, VerifyOptions
+
+
+def run_verify(
+    files: list[Path],
+    documents: list[Path],
+    trust: Path | None,
+    now: datetime | None,
+    strict: bool,
+    out: TextIO,
+) -> int:
+    """Verify ``files`` and print one JSON line per credential; 0 when all are valid, else 1.
+
+    Raises ConfigError for an unreadable trust registry or a missing store directory
+    (the CLI layer turns that into exit code 2).
+    """
+    registry = TrustRegistry.from_file(trust) if trust is not None else TrustRegistry.empty()
+    verifier = Verifier(VerifyOptions(DocumentStore(documents), registry, now=now, strict=strict))
+    all_valid = True
+    for path in files:
+        for report in verifier.verify_file(Path(path)):
+            all_valid = all_valid and report.valid
+            out.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    return 0 if all_valid else 1

@@ -1,0 +1,173 @@
+"""Verify embedded Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+
+from credmatch.credentials import canonical
+from credmatch.credentials.documents import DocumentStore
+from credmatch.credentials.keys import KeyFormatError, decode_multibase
+from credmatch.credentials.methods import MethodError, check_controller, ed25519_key, resolve_method
+from credmatch.credentials.model import Check
+from credmatch.credentials.parse import as_list
+
+RDFC = "eddsa-rdfc-2022"
+JCS = "eddsa-jcs-2022"
+# eddsa-2022 is the draft name of eddsa-rdfc-2022; same algorithm, accepted with a note.
+LEGACY_SUITES = {"eddsa-2022": RDFC}
+KNOWN_PROOF_TYPES = ("DataIntegrityProof", "Ed25519Signature2020")
+
+
+@dataclass
+class Unsecured:
+    """The document without its proof, canonicalised at most once per suite."""
+
+    doc: dict[str, Any]
+    documents: DocumentStore
+    expanded: Callable[[], list[Any]] | None = None
+    # Expanded proof configurations by proof index, from the context check.
+    expanded_configs: dict[int, Callable[[], list[Any]]] | None = None
+    _hashes: dict[str, bytes] | None = None
+
+    def digest(self, suite: str) -> bytes:
+        if self._hashes is None:
+            self._hashes = {}
+        if suite not in self._hashes:
+            if suite == JCS:
+                data = canonical.jcs(self.doc)
+            else:
+                source: Any = self.expanded() if self.expanded is not None else self.doc
+                data = canonical.rdfc(source, self.documents).encode("utf-8")
+            self._hashes[suite] = hashlib.sha256(data).digest()
+        return self._hashes[suite]
+
+
+def proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The signed proof options: the proof minus proofValue, with the document's context."""
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if context is not None:
+        config["@context"] = context
+    return config
+
+
+def config_digest(config: dict[str, Any], suite: str, documents: DocumentStore) -> bytes:
+    if suite == JCS:
+        return hashlib.sha256(canonical.jcs(config)).digest()
+    return hashlib.sha256(canonical.rdfc(config, documents).encode("utf-8")).digest()
+
+
+def suite_of(proof: dict[str, Any]) -> str | None:
+    """The signing algorithm a proof uses, None for proof types credmatch does not know."""
+    kind = proof.get("type")
+    if kind == "Ed25519Signature2020":
+        return "Ed25519Signature2020"
+    if kind == "DataIntegrityProof":
+        suite = proof.get("cryptosuite")
+        return str(suite) if suite else ""
+    return None
+
+
+def check_embedded_proofs(unsecured: Unsecured, proofs: list[Any], issuer: str | None) -> Check:
+    """The ``proof`` check for a document's ``proof`` value (one or a set)."""
+    if not proofs:
+        return Check(
+            "proof",
+            False,
+            "credential has no proof and no JWT envelope; it cannot be verified",
+            "no_proof",
+        )
+    passed: list[str] = []
+    unknown: list[str] = []
+    for n, proof in enumerate(proofs):
+        if not isinstance(proof, dict):
+            return Check("proof", False, f"proof[{n}] is not an object", "bad_proof")
+        suite = suite_of(proof)
+        if suite is None:
+            unknown.append(str(proof.get("type")))
+            continue
+        try:
+            passed.append(_verify_one(unsecured, n, proof, suite, issuer))
+        except MethodError as e:
+            return Check("proof", False, f"proof[{n}]: {e}", e.code)
+    if not passed:
+        return Check(
+            "proof",
+            False,
+            f"no proof of a supported type (found {', '.join(unknown)}); "
+            "supported: DataIntegrityProof eddsa-rdfc-2022/eddsa-jcs-2022, Ed25519Signature2020",
+            "unsupported_suite",
+        )
+    detail = "; ".join(passed)
+    if unknown:
+        detail += f"; ignored proof(s) of unknown type {', '.join(unknown)}"
+    return Check("proof", True, detail)
+
+
+def _verify_one(
+    unsecured: Unsecured, n: int, proof: dict[str, Any], suite: str, issuer: str | None
+) -> str:
+    note = ""
+    if suite in LEGACY_SUITES:
+        note = f" (legacy cryptosuite name {suite}, verified as {LEGACY_SUITES[suite]})"
+        suite = LEGACY_SUITES[suite]
+    if suite not in (RDFC, JCS, "Ed25519Signature2020"):
+        raise MethodError(
+            "unsupported_suite",
+            f"cryptosuite {suite or '(missing)'!r} is not supported (supported: eddsa-rdfc-2022, "
+            "eddsa-jcs-2022, Ed25519Signature2020); the signature was not checked",
+        )
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise MethodError(
+            "bad_proof", f"proofPurpose is {proof.get('proofPurpose')!r}, not 'assertionMethod'"
+        )
+    signature = _signature(proof)
+    vm = proof.get("verificationMethod")
+    if not isinstance(vm, str):
+        raise MethodError("bad_method", "proof has no verificationMethod string")
+    method = resolve_method(vm, unsecured.documents)
+    check_controller(method, issuer)
+    key = ed25519_key(method)
+    algorithm = JCS if suite == JCS else RDFC
+    config: Any = proof_config(proof, unsecured.doc.get("@context"))
+    if algorithm == RDFC and unsecured.expanded_configs and n in unsecured.expanded_configs:
+        config = unsecured.expanded_configs[n]()
+    try:
+        data = config_digest(config, algorithm, unsecured.documents) + unsecured.digest(algorithm)
+    except canonical.UnsafeJsonLdError as e:
+        raise MethodError("bad_proof", f"cannot canonicalise: {e}") from e
+    try:
+        key.verify(signature, data)
+    except InvalidSignature as e:
+        raise MethodError(
+            "bad_signature",
+            f"{suite} signature by {vm} does not match the document: it was altered after "
+            "signing or signed with another key",
+        ) from e
+    return f"{suite} signature by {vm} verified{note}"
+
+
+def _signature(proof: dict[str, Any]) -> bytes:
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        raise MethodError("bad_proof", "proof has no proofValue")
+    if not value.startswith("z"):
+        raise MethodError("bad_proof", "proofValue must be base58btc multibase (start with 'z')")
+    try:
+        signature = decode_multibase(value)
+    except KeyFormatError as e:
+        raise MethodError("bad_proof", f"proofValue: {e}") from e
+    if len(signature) != 64:
+        raise MethodError(
+            "bad_proof",
+            f"proofValue holds {len(signature)} bytes; an Ed25519 signature has 64 (truncated?)",
+        )
+    return signature
+
+
+def proof_list(doc: dict[str, Any]) -> list[Any]:
+    return as_list(doc.get("proof"))

@@ -1,0 +1,169 @@
+"""Issue test and seed credentials: Ed25519 keys, did:key, Data Integrity proofs, VC-JWTs.
+
+This is the signing half of what ``verify`` checks; it exists for seed data, tests and
+benchmarks, not as an issuing service (keys are handled in memory only).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import gzip
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from credmatch.credentials import proofs
+from credmatch.credentials.documents import DocumentStore
+from credmatch.credentials.keys import encode_base58btc, public_key_multibase
+
+SUPPORTED_CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+
+
+def keypair_from_seed(seed: bytes) -> Ed25519PrivateKey:
+    """The Ed25519 private key whose RFC 8032 seed is ``seed`` (exactly 32 bytes)."""
+    if len(seed) != 32:
+        raise ValueError(f"an Ed25519 seed is 32 bytes, got {len(seed)}")
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def did_key(public_key: Ed25519PublicKey) -> str:
+    """The did:key DID of an Ed25519 public key (``did:key:z6Mk...``)."""
+    return "did:key:" + public_key_multibase(public_key)
+
+
+def did_key_verification_method(did: str) -> str:
+    """The verification method id of a did:key DID: the DID plus ``#`` and its key."""
+    if not did.startswith("did:key:"):
+        raise ValueError(f"not a did:key DID: {did!r}")
+    return f"{did}#{did[len('did:key:') :]}"
+
+
+def multikey_document(did: str, public_key: Ed25519PublicKey) -> dict[str, Any]:
+    """A DID (or controller) document for ``did`` with one Multikey usable for assertions."""
+    multibase = public_key_multibase(public_key)
+    vm_id = f"{did}#{multibase}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [
+            {"id": vm_id, "type": "Multikey", "controller": did, "publicKeyMultibase": multibase}
+        ],
+        "assertionMethod": [vm_id],
+    }
+
+
+def sign_data_integrity(
+    credential: dict[str, Any],
+    key: Ed25519PrivateKey,
+    verification_method: str,
+    cryptosuite: str,
+    created: str,
+    documents: DocumentStore,
+) -> dict[str, Any]:
+    """A copy of ``credential`` with one more eddsa-rdfc-2022 / eddsa-jcs-2022 proof.
+
+    An existing ``proof`` is kept (the new one is appended), as VC Data Integrity
+    proof sets require.
+    """
+    if cryptosuite not in SUPPORTED_CRYPTOSUITES:
+        raise ValueError(f"cryptosuite {cryptosuite!r} is not one of {SUPPORTED_CRYPTOSUITES}")
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    proof: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "created": created,
+        "verificationMethod": verification_method,
+        "cryptosuite": cryptosuite,
+        "proofPurpose": "assertionMethod",
+    }
+    signature = key.sign(hash_data(unsecured, proof, cryptosuite, documents))
+    proof["proofValue"] = encode_base58btc(signature)
+    signed = copy.deepcopy(credential)
+    existing = signed.get("proof")
+    if existing is None:
+        signed["proof"] = proof
+    else:
+        signed["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
+    return signed
+
+
+def hash_data(
+    unsecured: dict[str, Any], proof: dict[str, Any], cryptosuite: str, documents: DocumentStore
+) -> bytes:
+    """The bytes an eddsa-*-2022 proof signs: sha256(proof config) || sha256(document)."""
+    if cryptosuite not in SUPPORTED_CRYPTOSUITES:
+        raise ValueError(f"cryptosuite {cryptosuite!r} is not one of {SUPPORTED_CRYPTOSUITES}")
+    config = proofs.proof_config(proof, unsecured.get("@context"))
+    document = proofs.Unsecured(unsecured, documents)
+    return proofs.config_digest(config, cryptosuite, documents) + document.digest(cryptosuite)
+
+
+def sign_vc_jwt(credential: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
+    """An EdDSA compact JWS carrying ``credential`` with the VC 1.1 JWT claims."""
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+    claims: dict[str, Any] = {"vc": credential}
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if isinstance(issuer_id, str):
+        claims["iss"] = issuer_id
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        claims["sub"] = subject["id"]
+    if isinstance(credential.get("id"), str):
+        claims["jti"] = credential["id"]
+    for claim, names in (
+        ("nbf", ("validFrom", "issuanceDate")),
+        ("exp", ("validUntil", "expirationDate")),
+    ):
+        value = next((credential[n] for n in names if isinstance(credential.get(n), str)), None)
+        if value is not None:
+            claims[claim] = int(_parse_time(value).timestamp())
+    signing_input = _b64url_json(header) + "." + _b64url_json(claims)
+    signature = key.sign(signing_input.encode("ascii"))
+    return signing_input + "." + b64url(signature)
+
+
+def bitstring_status_list_credential(
+    url: str, issuer: str, revoked_indexes: Iterable[int], size: int = 131072
+) -> dict[str, Any]:
+    """An unsigned BitstringStatusListCredential at ``url`` with the given bits set.
+
+    Bits are numbered from the most significant bit of the first byte, per the W3C
+    Bitstring Status List spec; sign the result with ``sign_data_integrity``.
+    """
+    if size % 8 or size < 8:
+        raise ValueError(f"status list size must be a positive multiple of 8, got {size}")
+    bits = bytearray(size // 8)
+    for index in revoked_indexes:
+        if not 0 <= index < size:
+            raise ValueError(f"status list index {index} is outside 0..{size - 1}")
+        bits[index // 8] |= 0x80 >> (index % 8)
+    encoded = "u" + b64url(gzip.compress(bytes(bits), mtime=0))
+    return {
+        "@context": [VC2_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
+    }
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_json(value: dict[str, Any]) -> str:
+    return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
