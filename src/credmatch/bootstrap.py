@@ -2,25 +2,103 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from credmatch.config import Settings
+from credmatch.credentials.documents import DocumentStore
+from credmatch.credentials.trust import TrustRegistry
+from credmatch.credentials.verify import Verifier, VerifyOptions
+from credmatch.domain.model import MatchPolicy, TrustPolicy
+from credmatch.embeddings import (
+    CachedEmbedder,
+    Embedder,
+    EmbeddingCache,
+    SentenceTransformerEmbedder,
+)
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
+from credmatch.linking import SkillLinker
+from credmatch.services.linking import LinkPolicy, load_skill_linker
+from credmatch.services.matching import Matcher
 
 
 @dataclass
 class Container:
-    """What one running credmatch (API process or CLI command) shares."""
+    """What one running credmatch (API process or CLI command) shares.
+
+    The model, the verifier and the skill linker are built on first use: a command that
+    does not need them never pays for loading them.
+    """
 
     settings: Settings
     store: GraphStore
+    embedder_override: Embedder | None = None
+    _embedder: Embedder | None = field(default=None, init=False)
+    _cache: EmbeddingCache | None = field(default=None, init=False)
+    _linker: SkillLinker | None = field(default=None, init=False)
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            inner = self.embedder_override or SentenceTransformerEmbedder(
+                self.settings.model, batch_size=self.settings.embedding_batch_size
+            )
+            self.settings.embedding_cache.parent.mkdir(parents=True, exist_ok=True)
+            self._cache = EmbeddingCache(self.settings.embedding_cache)
+            self._embedder = CachedEmbedder(inner, self._cache)
+        return self._embedder
+
+    def verifier(
+        self, trust: Path | None = None, documents: list[Path] | None = None, **options: object
+    ) -> Verifier:
+        s = self.settings
+        store = DocumentStore(
+            dirs=[*(documents or []), *s.document_dirs],
+            fetch_enabled=s.fetch_documents,
+            allowlist=s.fetch_hosts,
+            timeout_s=s.fetch_timeout_s,
+            max_bytes=s.fetch_max_bytes,
+            cache_dir=s.document_cache if s.fetch_documents else None,
+        )
+        trust_file = trust or s.trust_registry
+        registry = TrustRegistry.from_file(trust_file) if trust_file else TrustRegistry.empty()
+        return Verifier(VerifyOptions(documents=store, trust=registry, **options))  # type: ignore[arg-type]
+
+    def link_policy(self) -> LinkPolicy:
+        s = self.settings
+        return LinkPolicy(
+            top_k=s.link_top_k,
+            cosine_floor=s.link_cosine_floor,
+            cosine_full=s.link_cosine_full,
+            skill_min_score=s.skill_min_score,
+        )
+
+    def match_policy(self, verified_only: bool = False) -> MatchPolicy:
+        s = self.settings
+        trust = TrustPolicy(
+            unknown_issuer=s.unknown_issuer_weight,
+            unverifiable=s.unverifiable_weight,
+            verified_only=verified_only,
+        )
+        return MatchPolicy(gap_threshold=s.gap_threshold, trust=trust)
+
+    def matcher(self) -> Matcher:
+        from credmatch.api.limits import MAX_PAGE_SIZE
+
+        return Matcher(self.store, self.match_policy(), MAX_PAGE_SIZE)
+
+    async def skill_linker(self, refresh: bool = False) -> SkillLinker | None:
+        if self._linker is None or refresh:
+            self._linker = await load_skill_linker(self.store, self.embedder())
+        return self._linker
 
     async def close(self) -> None:
         await self.store.close()
+        if self._cache is not None:
+            self._cache.close()
 
 
-def bootstrap(settings: Settings) -> Container:
+def bootstrap(settings: Settings, embedder: Embedder | None = None) -> Container:
     """Wire the parts together. Opens no connection: the driver connects on first use."""
     store = GraphStore.connect(settings, resolve_password(settings))
-    return Container(settings=settings, store=store)
+    return Container(settings=settings, store=store, embedder_override=embedder)

@@ -61,6 +61,28 @@ class Settings(BaseSettings):
     embedding_cache: Path = Path("var/embeddings.sqlite")
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
 
+    # Verification: where contexts, DID documents and status lists come from, and who is trusted.
+    documents: str = ""  # document-store folders (each with an index.json), separated by ":"
+    trust_registry: Path | None = None  # JSON file of trusted issuers
+    fetch_documents: bool = False  # fetch missing documents over the network (allowlist only)
+    fetch_allowlist: str = ""  # comma-separated host names that may be fetched
+    fetch_timeout_s: float = Field(default=5.0, gt=0)
+    fetch_max_bytes: int = Field(default=1_000_000, gt=0)
+    document_cache: Path = Path("var/documents")
+
+    # Linking and matching
+    link_top_k: int = Field(default=25, ge=1, le=500)
+    link_cosine_floor: float = Field(default=0.30, ge=-1, le=1)  # similarity 0 at this cosine
+    link_cosine_full: float = Field(default=0.65, ge=-1, le=1)  # similarity 1 from this cosine
+    skill_min_score: float = Field(default=0.5, ge=0, le=1)
+    gap_threshold: float = Field(default=0.5, ge=0, le=1)
+    unknown_issuer_weight: float = Field(default=0.5, ge=0, le=1)
+    unverifiable_weight: float = Field(default=0.3, ge=0, le=1)
+    ingest_batch_size: int = Field(default=500, ge=1, le=50_000)
+
+    # The demo seed loaded by `credmatch run`
+    seed_dir: Path = Path("graph_seed")
+
     @field_validator("neo4j_uri")
     @classmethod
     def _check_uri(cls, value: str | None) -> str | None:
@@ -75,6 +97,14 @@ class Settings(BaseSettings):
     def launches_neo4j(self) -> bool:
         """True when credmatch runs its own Neo4j rather than one named by NEO4J_URI."""
         return self.neo4j_uri is None
+
+    @property
+    def document_dirs(self) -> list[Path]:
+        return [Path(p) for p in self.documents.split(":") if p.strip()]
+
+    @property
+    def fetch_hosts(self) -> list[str]:
+        return [h.strip() for h in self.fetch_allowlist.split(",") if h.strip()]
 
     @property
     def bolt_uri(self) -> str:

@@ -4,37 +4,44 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from credmatch import __version__
+from credmatch.api.auth import AuthGate, AuthSettings, load_auth_settings, principal_of
 from credmatch.api.context import Context
+from credmatch.api.limits import schema_extensions
 from credmatch.api.schema import build_schema
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
 
+WEB_DIR = Path(__file__).parent / "web"
+
 
 class _GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, app: Starlette, **kwargs: Any) -> None:
-        super().__init__(build_schema(), **kwargs)
+    def __init__(self, app: Starlette, auth: AuthSettings, **kwargs: Any) -> None:
+        super().__init__(build_schema(schema_extensions(auth)), **kwargs)
         self._app = app
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(container=self._app.state.container)
+        return Context(container=self._app.state.container, principal=principal_of(request))
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = None) -> Starlette:
     """Build the app; its lifespan opens the Neo4j driver (and model) and closes them."""
     settings = settings or load_settings()
+    auth = auth or load_auth_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -46,11 +53,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await container.close()
 
     app = Starlette(lifespan=lifespan)
-    graphql = _GraphQLApp(app, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql = _GraphQLApp(app, auth, graphql_ide="graphiql" if settings.graphiql else None)
     app.router.routes.extend(
         [
             Route("/healthz", _healthz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", AuthGate(graphql, auth), methods=["GET", "POST"]),
+            Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ]
     )
     return app

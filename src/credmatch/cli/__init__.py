@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from credmatch import __version__
-from credmatch.cli import platform
+from credmatch.cli import data, keys, platform
 from credmatch.errors import ConfigError, CredmatchError, InputError
 
-_GROUPS = (platform,)
+_GROUPS = (platform, data, keys)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 from typing import Any
 
-from credmatch.bootstrap import bootstrap
+from credmatch.bootstrap import Container, bootstrap
+from credmatch.cli.runner import ensure_neo4j, progress_bar, with_graph
 from credmatch.config import Settings, load_settings
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import SchemaReport, ensure_schema
@@ -50,11 +51,6 @@ def _neo4j(args: argparse.Namespace) -> int:
     return 0
 
 
-def ensure_neo4j(settings: Settings) -> str:
-    """Start the bundled server when no NEO4J_URI is given; return the Bolt URI."""
-    return Neo4jLauncher(settings).start() if settings.launches_neo4j else settings.bolt_uri
-
-
 def init_schema(settings: Settings) -> SchemaReport:
     async def run() -> SchemaReport:
         container = bootstrap(settings)
@@ -79,9 +75,34 @@ def _init(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     print(f"Neo4j: {ensure_neo4j(settings)}")
-    report = init_schema(settings)
-    print(f"schema: {len(report.constraints)} constraints, {len(report.indexes)} indexes online")
+    with_graph(lambda c: _prepare(c, settings), settings)
     return _serve(args, settings)
+
+
+async def _prepare(container: Container, settings: Settings) -> None:
+    """Load the seed into an empty graph (or finish linking); make the demo keys."""
+    from credmatch.cli.summaries import print_seed_summary
+    from credmatch.services.demo import ensure_demo_keys, graph_counts
+    from credmatch.services.linking import link_all
+    from credmatch.services.seed import load_seed
+
+    counts = await graph_counts(container.store)
+    if counts["postings"] == 0 and counts["learners"] == 0:
+        print(f"empty graph: loading the seed from {settings.seed_dir}")
+        with progress_bar("credentials") as advance:
+            print_seed_summary(await load_seed(container, settings.seed_dir, progress=advance))
+    else:
+        print("graph already loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        linker = await container.skill_linker()
+        await link_all(container.store, container.embedder(), container.link_policy(), linker)
+    keys_file = settings.neo4j_home.parent / "demo-keys.json"
+    keys, created = await ensure_demo_keys(container.store, keys_file)
+    if created:
+        print(f"demo API keys (shown once; also saved, mode 600, in {keys_file}):")
+        for role, token in keys.items():
+            print(f"  {role:<10} {token}")
+    else:
+        print(f"demo API keys: see {keys_file} (or `credmatch keys create --role ...`)")
 
 
 def _serve(args: argparse.Namespace, settings: Settings | None = None) -> int:

@@ -120,6 +120,14 @@ def _subject_identity(subject: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def parse_achievement(value: Any) -> AchievementInfo:
+    """An OB 3.0 Achievement object (as in a catalog); raises ValueError when it is not one."""
+    info = _achievement(value)
+    if info is None:
+        raise ValueError("an achievement must be a JSON object")
+    return info
+
+
 def _achievement(value: Any) -> AchievementInfo | None:
     if not isinstance(value, dict):
         return None

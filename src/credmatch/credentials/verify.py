@@ -78,6 +78,14 @@ class Verifier:
 
     def _verify_text(self, text: str, source: str) -> list[Report]:
         stripped = text.strip()
+        if stripped.startswith('"'):  # a VC-JWT as a JSON string (JSON Lines files)
+            try:
+                decoded = json.loads(stripped)
+            except json.JSONDecodeError as e:
+                return [format_report(source, f"not valid JSON: {e}")]
+            if not isinstance(decoded, str):
+                return [format_report(source, "a JSON string was expected")]
+            stripped = decoded.strip()
         if stripped.startswith("{"):
             try:
                 doc = json.loads(stripped)

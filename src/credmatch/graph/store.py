@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import neo4j
@@ -41,7 +42,7 @@ class GraphStore:
             # Retrying a dead server for the default 30 s would hang requests; fail fast.
             max_transaction_retry_time=min(2.0, settings.neo4j_query_timeout_s),
             liveness_check_timeout=0,
-            notifications_min_severity="WARNING",
+            notifications_min_severity="OFF",
         )
         return cls(driver, settings.neo4j_database, settings.neo4j_query_timeout_s)
 
@@ -54,6 +55,23 @@ class GraphStore:
     async def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
         return await self._run(query, params, neo4j.RoutingControl.WRITE)
 
+    async def write_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Run several writes in one transaction: all of them land, or none does."""
+
+        async def work(tx: neo4j.AsyncManagedTransaction) -> None:
+            for query, params in statements:
+                result = await tx.run(query, dict(params))
+                await result.consume()
+
+        async with self._translated(), self._driver.session(database=self._database) as session:
+            await session.execute_write(work)
+
+    async def write_autocommit(self, query: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run a statement in an implicit transaction (needed by CALL ... IN TRANSACTIONS)."""
+        async with self._translated(), self._driver.session(database=self._database) as session:
+            result = await session.run(neo4j.Query(query), dict(params or {}))
+            await result.consume()
+
     async def ping(self) -> None:
         """Raise GraphUnavailableError unless Neo4j answers ``RETURN 1``."""
         await self.read(q.PING)
@@ -63,13 +81,20 @@ class GraphStore:
     ) -> list[Record]:
         # Query text comes only from graph/queries.py constants; values travel as parameters.
         cypher = neo4j.Query(query, timeout=self._timeout_s)
-        try:
+        async with self._translated():
             result = await self._driver.execute_query(
                 cypher,
                 parameters_=dict(params or {}),
                 routing_=routing,
                 database_=self._database,
             )
+        return [record.data() for record in result.records]
+
+    @asynccontextmanager
+    async def _translated(self) -> AsyncIterator[None]:
+        """Re-raise driver errors as credmatch errors that say what to do."""
+        try:
+            yield
         except AuthError as e:
             raise GraphUnavailableError(
                 f"Neo4j rejected the credentials: {e.message}; check NEO4J_USER/NEO4J_PASSWORD"
@@ -82,4 +107,3 @@ class GraphStore:
             raise GraphError(f"Neo4j error ({e.code}): {e.message}") from e
         except (DriverError, OSError) as e:
             raise GraphUnavailableError(f"cannot talk to Neo4j: {e}") from e
-        return [record.data() for record in result.records]

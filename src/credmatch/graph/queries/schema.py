@@ -1,4 +1,4 @@
-"""Every Cypher statement credmatch runs, as named constants.
+"""Cypher for the graph schema: constraints and indexes.
 
 Values are always ``$parameters``; never build Cypher from data. Labels, property names and
 index names are fixed here (Cypher cannot parameterise them).
@@ -46,7 +46,10 @@ SHOW_INDEXES = (
     "RETURN name, type, state, labelsOrTypes, properties, options ORDER BY name"
 )
 
-DROP_INDEX = "DROP INDEX $name IF EXISTS"
+
+def drop_index(name: str) -> str:
+    """Drop one of the indexes named in this module (never a name from input)."""
+    return f"DROP INDEX {name} IF EXISTS"
 
 
 def unique_constraint(label: str, key: str) -> str:

@@ -1,0 +1,372 @@
+"""GraphQL output types and their construction from service results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from credmatch.domain.cover import Recommendation as DomainRecommendation
+from credmatch.domain.model import Coverage as DomainCoverage
+from credmatch.domain.model import Evidence as DomainEvidence
+from credmatch.domain.model import Match as DomainMatch
+from credmatch.domain.model import RequirementSpec
+from credmatch.services.api_ingest import CredentialResult
+from credmatch.services.matching import CandidatePage, JobView, LearnerInfo, RequirementView
+
+__all__ = ["JSON"]
+
+
+@strawberry.type(description="Whether the API can reach its graph store.")
+class Health:
+    neo4j: bool
+    version: str
+
+
+@strawberry.type(description="Who the API key belongs to.")
+class Viewer:
+    role: str
+    learner_id: strawberry.ID | None
+    key_id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class SkillMatch:
+    uri: str
+    label: str
+    score: float
+
+
+@strawberry.type(description="One statement of what a job needs, as the posting says it.")
+class Requirement:
+    id: strawberry.ID
+    text: str
+    kind: str
+    required: bool
+    weight: float
+    section: str
+    skills: list[SkillMatch]
+
+
+@strawberry.type
+class AchievementRef:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type
+class IssuerRef:
+    id: strawberry.ID
+    name: str | None
+    trusted: bool
+
+
+@strawberry.type(description="A credential behind a coverage value, and how far it is trusted.")
+class Evidence:
+    credential_id: strawberry.ID
+    achievement: AchievementRef
+    issuer: IssuerRef
+    similarity: float = strawberry.field(description="requirement-achievement similarity, 0-1")
+    trust: float = strawberry.field(description="weight of the verification verdict, 0-1")
+    verdict: str
+    valid_from: str | None
+    valid_until: str | None
+    issued: str | None
+
+
+@strawberry.type
+class Coverage:
+    requirement: Requirement
+    value: float = strawberry.field(description="best similarity × trust, 0-1")
+    met: bool
+    evidence: Evidence | None
+    alternatives: list[Evidence]
+
+
+@strawberry.type
+class LearnerRef:
+    id: strawberry.ID
+    display_name: str | None
+
+
+@strawberry.type(description="A candidate: score, rank, evidence per requirement and gaps.")
+class Match:
+    learner: LearnerRef
+    score: float
+    rank: int
+    required_met: int
+    required_total: int
+    coverage: list[Coverage]
+    gaps: list[Requirement]
+
+
+@strawberry.type
+class MatchEdge:
+    cursor: str
+    node: Match
+
+
+@strawberry.type
+class MatchConnection:
+    edges: list[MatchEdge]
+    page_info: PageInfo
+    total_count: int
+    requirements: list[Requirement]
+
+
+@strawberry.type
+class JobPosting:
+    id: strawberry.ID
+    title: str
+    organization: str | None
+    description: str
+    date_posted: str | None
+    valid_through: str | None
+    url: str | None
+    requirements: list[Requirement]
+
+
+@strawberry.type
+class Achievement:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    criteria: str | None
+    achievement_type: str | None
+    credits: float | None
+    hours: float | None
+    field_of_study: str | None
+    issuer: IssuerRef
+    stacks_into: list[AchievementRef]
+    skills: list[SkillMatch]
+
+
+@strawberry.type
+class Issuer:
+    id: strawberry.ID
+    name: str | None
+    trusted: bool
+    achievement_count: int
+
+
+@strawberry.type
+class Recommendation:
+    achievement: Achievement
+    closes: list[Requirement]
+    gap_weight_closed: float
+
+
+@strawberry.type
+class GapReport:
+    learner: LearnerRef
+    job: JobPosting
+    score: float
+    coverage: list[Coverage]
+    gaps: list[Requirement]
+    recommendations: list[Recommendation]
+
+
+@strawberry.type
+class CredentialSummary:
+    id: strawberry.ID
+    achievement: AchievementRef
+    issuer: IssuerRef
+    verdict: str
+    valid_from: str | None
+    valid_until: str | None
+
+
+@strawberry.type
+class LearnerProfile:
+    id: strawberry.ID
+    display_name: str | None
+    discoverable: bool
+    credentials: list[CredentialSummary]
+
+
+@strawberry.type
+class CheckResult:
+    name: str
+    ok: bool | None
+    detail: str
+
+
+@strawberry.type
+class VerificationResult:
+    source: str
+    id: str | None
+    valid: bool
+    verdict: str
+    loaded: bool
+    checks: list[CheckResult]
+
+
+@strawberry.type
+class IngestReport:
+    loaded: int
+    rejected: int
+    results: list[VerificationResult]
+
+
+# --- construction ------------------------------------------------------------------------------
+
+
+def requirement(view: RequirementView) -> Requirement:
+    s = view.spec
+    return Requirement(
+        id=strawberry.ID(s.id),
+        text=s.text,
+        kind=view.kind,
+        required=s.required,
+        weight=s.weight,
+        section=view.section,
+        skills=[SkillMatch(uri=k["uri"], label=k["label"], score=k["score"]) for k in view.skills],
+    )
+
+
+def job_posting(job: JobView) -> JobPosting:
+    return JobPosting(
+        id=strawberry.ID(job.id),
+        title=job.title,
+        organization=job.organization,
+        description=job.description,
+        date_posted=job.date_posted,
+        valid_through=job.valid_through,
+        url=job.url,
+        requirements=[requirement(r) for r in job.requirements],
+    )
+
+
+def evidence(ev: DomainEvidence) -> Evidence:
+    return Evidence(
+        credential_id=strawberry.ID(ev.credential_id),
+        achievement=AchievementRef(id=strawberry.ID(ev.achievement_id), name=ev.achievement_name),
+        issuer=IssuerRef(
+            id=strawberry.ID(ev.issuer_id), name=ev.issuer_name, trusted=ev.issuer_trusted
+        ),
+        similarity=round(ev.similarity, 4),
+        trust=ev.trust or 0.0,
+        verdict=ev.verdict,
+        valid_from=ev.valid_from,
+        valid_until=ev.valid_until,
+        issued=ev.issued,
+    )
+
+
+def coverage(cov: DomainCoverage, reqs: dict[str, Requirement], threshold: float) -> Coverage:
+    return Coverage(
+        requirement=reqs[cov.requirement.id],
+        value=round(cov.value, 4),
+        met=cov.value >= threshold,
+        evidence=evidence(cov.evidence) if cov.evidence else None,
+        alternatives=[evidence(e) for e in cov.alternatives],
+    )
+
+
+def learner_ref(learner_id: str, info: LearnerInfo | None) -> LearnerRef:
+    return LearnerRef(
+        id=strawberry.ID(learner_id), display_name=info.display_name if info else None
+    )
+
+
+def match(
+    m: DomainMatch, reqs: dict[str, Requirement], info: LearnerInfo | None, threshold: float
+) -> Match:
+    return Match(
+        learner=learner_ref(m.learner_id, info),
+        score=round(m.score, 4),
+        rank=m.rank,
+        required_met=m.required_met,
+        required_total=m.required_total,
+        coverage=[coverage(c, reqs, threshold) for c in m.coverage],
+        gaps=[reqs[g.id] for g in m.gaps],
+    )
+
+
+def connection(result: CandidatePage, threshold: float) -> MatchConnection:
+    from credmatch.domain.paging import encode_cursor
+
+    reqs = [requirement(r) for r in result.requirements]
+    by_id = {str(r.id): r for r in reqs}
+    edges = [
+        MatchEdge(
+            cursor=encode_cursor(m.rank),
+            node=match(m, by_id, result.learners.get(m.learner_id), threshold),
+        )
+        for m in result.matches
+    ]
+    p = result.page
+    return MatchConnection(
+        edges=edges,
+        total_count=result.total,
+        requirements=reqs,
+        page_info=PageInfo(
+            has_next_page=p.has_next,
+            has_previous_page=p.has_previous,
+            start_cursor=p.start_cursor,
+            end_cursor=p.end_cursor,
+        ),
+    )
+
+
+def achievement(record: dict[str, Any], skills: list[SkillMatch]) -> Achievement:
+    a, i = record["achievement"], record.get("issuer") or {}
+    return Achievement(
+        id=strawberry.ID(a["id"]),
+        name=a.get("name") or a["id"],
+        description=a.get("description"),
+        criteria=a.get("criteria"),
+        achievement_type=a.get("achievementType"),
+        credits=a.get("credits"),
+        hours=a.get("hours"),
+        field_of_study=a.get("fieldOfStudy"),
+        issuer=IssuerRef(
+            id=strawberry.ID(i.get("id") or ""), name=i.get("name"), trusted=bool(i.get("trusted"))
+        ),
+        stacks_into=[
+            AchievementRef(id=strawberry.ID(w["id"]), name=w.get("name") or w["id"])
+            for w in record.get("stacksInto", [])
+        ],
+        skills=skills,
+    )
+
+
+def recommendation(
+    rec: DomainRecommendation, ach: Achievement, reqs: dict[str, Requirement]
+) -> Recommendation:
+    return Recommendation(
+        achievement=ach,
+        closes=[reqs[r.id] for r in rec.closes],
+        gap_weight_closed=round(rec.gap_weight_closed, 4),
+    )
+
+
+def gap_requirements(
+    gaps: tuple[RequirementSpec, ...], reqs: dict[str, Requirement]
+) -> list[Requirement]:
+    return [reqs[g.id] for g in gaps]
+
+
+def ingest_report(results: list[CredentialResult]) -> IngestReport:
+    out = [
+        VerificationResult(
+            source=r.report.source,
+            id=r.report.id,
+            valid=r.report.valid,
+            verdict=r.verdict,
+            loaded=r.loaded,
+            checks=[CheckResult(name=c.name, ok=c.ok, detail=c.detail) for c in r.report.checks],
+        )
+        for r in results
+    ]
+    loaded = sum(1 for r in results if r.loaded)
+    return IngestReport(loaded=loaded, rejected=len(results) - loaded, results=out)

@@ -1,0 +1,34 @@
+"""Every Cypher statement credmatch runs, as named constants, one module per area.
+
+Values are always ``$parameters``; Cypher text is never built from data. Modules: ``schema``
+(constraints, indexes), ``ingest`` (loaders), ``match`` (ranking and gaps), ``browse``
+(catalog queries), ``auth`` (API keys), ``privacy`` (consent, erasure).
+"""
+
+from credmatch.graph.queries.schema import (
+    AWAIT_INDEXES,
+    CREATE_SKILL_FULLTEXT,
+    NODE_KEYS,
+    PING,
+    SHOW_CONSTRAINTS,
+    SHOW_INDEXES,
+    SKILL_FULLTEXT_INDEX,
+    VECTOR_INDEXES,
+    drop_index,
+    unique_constraint,
+    vector_index,
+)
+
+__all__ = [
+    "AWAIT_INDEXES",
+    "CREATE_SKILL_FULLTEXT",
+    "NODE_KEYS",
+    "PING",
+    "SHOW_CONSTRAINTS",
+    "SHOW_INDEXES",
+    "SKILL_FULLTEXT_INDEX",
+    "VECTOR_INDEXES",
+    "drop_index",
+    "unique_constraint",
+    "vector_index",
+]

@@ -1,0 +1,65 @@
+"""Cypher for browsing: postings, achievements, issuers, skills, learner profiles."""
+
+from __future__ import annotations
+
+JOB_POSTINGS = """
+MATCH (j:JobPosting)
+WHERE $search IS NULL OR toLower(j.title) CONTAINS toLower($search)
+   OR toLower(coalesce(j.organization, '')) CONTAINS toLower($search)
+RETURN j.id AS id ORDER BY j.title, j.id LIMIT $first
+"""
+
+ACHIEVEMENTS = """
+MATCH (i:Issuer)-[:OFFERS]->(a:Achievement)
+WHERE ($issuer IS NULL OR i.id = $issuer)
+  AND ($search IS NULL OR toLower(a.name) CONTAINS toLower($search)
+       OR toLower(coalesce(a.description, '')) CONTAINS toLower($search))
+RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
+          .fieldOfStudy} AS achievement, i {.id, .name, .trusted} AS issuer,
+       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto
+ORDER BY a.name, a.id LIMIT $first
+"""
+
+ACHIEVEMENTS_BY_ID = """
+UNWIND $ids AS id
+MATCH (a:Achievement {id: id})
+OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
+RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
+          .fieldOfStudy} AS achievement, i {.id, .name, .trusted} AS issuer,
+       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto
+"""
+
+ACHIEVEMENT_SKILLS = """
+UNWIND $ids AS id
+MATCH (a:Achievement {id: id})
+RETURN a.id AS id,
+       [(a)-[e:ALIGNS_TO]->(s:Skill) | {uri: s.uri, label: s.label, score: e.score,
+                                         source: e.source}] AS skills
+"""
+
+ISSUERS = """
+MATCH (i:Issuer)
+RETURN i.id AS id, i.name AS name, coalesce(i.trusted, false) AS trusted,
+       COUNT { (i)-[:OFFERS]->(:Achievement) } AS achievementCount
+ORDER BY i.name, i.id
+"""
+
+SKILL_TEXT_SEARCH = """
+CALL db.index.fulltext.queryNodes('skill_text', $query, {limit: $first}) YIELD node, score
+RETURN node.uri AS uri, node.label AS label, score
+"""
+
+LEARNER_PROFILE = """
+MATCH (l:Learner {id: $id})
+RETURN l.id AS id, l.displayName AS displayName, coalesce(l.discoverable, false) AS discoverable,
+       [(l)-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement) |
+          {id: c.id, achievementId: a.id, achievementName: a.name, issuerId: c.issuerId,
+           issuerTrusted: c.issuerTrusted, verdict: c.verdict, validFrom: c.validFrom,
+           validUntil: c.validUntil}] AS credentials
+"""
+
+ISSUER_NAMES = """
+UNWIND $ids AS id
+MATCH (i:Issuer {id: id})
+RETURN i.id AS id, i.name AS name
+"""

@@ -1,0 +1,160 @@
+"""Cypher for embedding nodes and computing the links ranking traverses.
+
+Neo4j's cosine vector index scores are (1 + cosine) / 2; the queries convert them back to
+the cosine so thresholds mean what the embedding model means.
+"""
+
+from __future__ import annotations
+
+PENDING_ACHIEVEMENTS = """
+MATCH (a:Achievement) WHERE a.embedding IS NULL
+RETURN a.id AS id, a.name AS name, coalesce(a.description, a.criteria, '') AS description
+LIMIT $limit
+"""
+
+PENDING_REQUIREMENTS = """
+MATCH (r:Requirement) WHERE r.embedding IS NULL
+RETURN r.id AS id, r.text AS text
+LIMIT $limit
+"""
+
+PENDING_SKILLS = """
+MATCH (s:Skill) WHERE s.embedding IS NULL AND s.label IS NOT NULL
+RETURN s.uri AS id, s.label AS label, coalesce(s.description, '') AS description
+LIMIT $limit
+"""
+
+SET_ACHIEVEMENT_VECTORS = """
+UNWIND $rows AS row
+MATCH (n:Achievement {id: row.id})
+CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
+"""
+
+SET_REQUIREMENT_VECTORS = """
+UNWIND $rows AS row
+MATCH (n:Requirement {id: row.id})
+CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
+"""
+
+SET_SKILL_VECTORS = """
+UNWIND $rows AS row
+MATCH (n:Skill {uri: row.id})
+CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
+"""
+
+# Requirement -> Achievement from the requirement's side (a posting arrived) ...
+UNLINKED_REQUIREMENTS = """
+MATCH (r:Requirement) WHERE r.linkedAt IS NULL AND r.embedding IS NOT NULL
+RETURN r.id AS id LIMIT $limit
+"""
+
+LINK_REQUIREMENTS = """
+UNWIND $ids AS rid
+MATCH (r:Requirement {id: rid})
+CALL db.index.vector.queryNodes('achievement_embedding', $k, r.embedding) YIELD node, score
+WITH r, node, 2 * score - 1 AS cosine
+WHERE cosine >= $floor
+MERGE (r)-[s:SATISFIED_BY]->(node)
+SET s.cosine = cosine,
+    s.similarity = CASE WHEN cosine >= $full THEN 1.0
+                        ELSE (cosine - $floor) / ($full - $floor) END
+"""
+
+MARK_REQUIREMENTS_LINKED = """
+UNWIND $ids AS rid
+MATCH (r:Requirement {id: rid})
+SET r.linkedAt = datetime()
+"""
+
+# ... and from the achievement's side (a new achievement arrived after the postings).
+UNLINKED_ACHIEVEMENTS = """
+MATCH (a:Achievement) WHERE a.linkedAt IS NULL AND a.embedding IS NOT NULL
+RETURN a.id AS id LIMIT $limit
+"""
+
+LINK_ACHIEVEMENTS = """
+UNWIND $ids AS aid
+MATCH (a:Achievement {id: aid})
+OPTIONAL MATCH (a)<-[old:SATISFIED_BY]-(:Requirement)
+DELETE old
+WITH DISTINCT a
+CALL db.index.vector.queryNodes('requirement_embedding', $k, a.embedding) YIELD node, score
+WITH a, node, 2 * score - 1 AS cosine
+WHERE cosine >= $floor
+MERGE (node)-[s:SATISFIED_BY]->(a)
+SET s.cosine = cosine,
+    s.similarity = CASE WHEN cosine >= $full THEN 1.0
+                        ELSE (cosine - $floor) / ($full - $floor) END
+"""
+
+MARK_ACHIEVEMENTS_LINKED = """
+UNWIND $ids AS aid
+MATCH (a:Achievement {id: aid})
+SET a.linkedAt = datetime()
+"""
+
+# Skill links from the linker (computed in the API process over the taxonomy).
+ALL_SKILL_DOCS = """
+MATCH (s:Skill) WHERE s.label IS NOT NULL
+RETURN s.uri AS uri, s.label AS label, coalesce(s.altLabels, []) AS altLabels,
+       coalesce(s.description, '') AS description
+ORDER BY s.uri
+"""
+
+UNNEEDED_REQUIREMENTS = """
+MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL
+RETURN r.id AS id, r.text AS text LIMIT $limit
+"""
+
+SET_NEEDS = """
+UNWIND $rows AS row
+MATCH (r:Requirement {id: row.id})
+OPTIONAL MATCH (r)-[old:NEEDS]->(:Skill)
+DELETE old
+WITH DISTINCT r, row
+SET r.skillsLinkedAt = datetime()
+WITH r, row
+UNWIND row.skills AS sk
+MATCH (s:Skill {uri: sk.uri})
+MERGE (r)-[n:NEEDS]->(s)
+SET n.score = sk.score
+"""
+
+UNALIGNED_ACHIEVEMENTS = """
+MATCH (a:Achievement) WHERE a.skillsLinkedAt IS NULL
+RETURN a.id AS id, a.name AS name, coalesce(a.description, '') AS description LIMIT $limit
+"""
+
+SET_EMBEDDING_ALIGNMENTS = """
+UNWIND $rows AS row
+MATCH (a:Achievement {id: row.id})
+OPTIONAL MATCH (a)-[old:ALIGNS_TO {source: 'embedding'}]->(:Skill)
+DELETE old
+WITH DISTINCT a, row
+SET a.skillsLinkedAt = datetime()
+WITH a, row
+UNWIND row.skills AS sk
+MATCH (s:Skill {uri: sk.uri})
+MERGE (a)-[e:ALIGNS_TO {source: 'embedding'}]->(s)
+SET e.score = sk.score
+"""
+
+# Re-embedding with another model: forget every vector and every link made from vectors.
+FORGET_VECTORS = """
+CALL {
+  MATCH (n) WHERE n:Achievement OR n:Requirement OR n:Skill
+  REMOVE n.embedding, n.linkedAt, n.skillsLinkedAt
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+
+FORGET_VECTOR_LINKS = """
+CALL {
+  MATCH ()-[e:SATISFIED_BY|NEEDS]->() DELETE e
+} IN TRANSACTIONS OF 5000 ROWS
+"""
+
+FORGET_EMBEDDING_ALIGNMENTS = """
+CALL {
+  MATCH ()-[e:ALIGNS_TO {source: 'embedding'}]->() DELETE e
+} IN TRANSACTIONS OF 5000 ROWS
+"""

@@ -1,0 +1,85 @@
+"""Cypher for ranking candidates, explaining matches and finding gap-closing achievements.
+
+Ranking is a traversal over precomputed SATISFIED_BY edges: the requirement -> achievement
+pairs are read once (small), then every holder of those achievements is aggregated in one
+query; evidence rows are fetched only for the learners on the page.
+"""
+
+from __future__ import annotations
+
+JOB_WITH_REQUIREMENTS = """
+MATCH (j:JobPosting {id: $id})
+OPTIONAL MATCH (j)-[:REQUIRES]->(r:Requirement)
+WITH j, r ORDER BY r.position
+WITH j, [x IN collect(r {
+    .id, .text, .kind, .required, .weight, .section, .position,
+    links: [(r)-[s:SATISFIED_BY]->(a:Achievement) | {achievement: a.id, similarity: s.similarity}],
+    skills: [(r)-[n:NEEDS]->(k:Skill) | {uri: k.uri, label: k.label, score: n.score}]
+  }) WHERE x.id IS NOT NULL] AS requirements
+RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, .url} AS job,
+       requirements
+"""
+
+# One row per (learner, requirement, verdict, issuer trusted): enough to rank everyone.
+EVIDENCE_SUMMARY = """
+UNWIND $pairs AS p
+MATCH (:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+WHERE c.verdict IN $verdicts
+  AND (l.discoverable OR NOT $consentRequired)
+  AND ($learners IS NULL OR l.id IN $learners)
+  AND ($issuers IS NULL OR c.issuerId IN $issuers)
+  AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
+RETURN l.id AS learner, p.requirement AS requirement, c.verdict AS verdict,
+       c.issuerTrusted AS trusted, max(p.similarity) AS similarity
+"""
+
+# Every counted credential behind a learner's coverage, for the learners on one page.
+EVIDENCE_DETAIL = """
+UNWIND $pairs AS p
+MATCH (a:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+WHERE l.id IN $learners AND c.verdict IN $verdicts
+  AND (l.discoverable OR NOT $consentRequired)
+  AND ($issuers IS NULL OR c.issuerId IN $issuers)
+  AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
+OPTIONAL MATCH (i:Issuer {id: c.issuerId})
+RETURN l.id AS learner, p.requirement AS requirement, c.id AS credential, a.id AS achievement,
+       a.name AS achievementName, c.issuerId AS issuer, i.name AS issuerName,
+       c.issuerTrusted AS trusted, c.verdict AS verdict, p.similarity AS similarity,
+       c.validFrom AS validFrom, c.validUntil AS validUntil, c.issued AS issued
+"""
+
+LEARNER_NAMES = """
+UNWIND $ids AS id
+MATCH (l:Learner {id: id})
+RETURN l.id AS id, l.displayName AS displayName, l.discoverable AS discoverable
+"""
+
+# Achievements a learner could earn to close gaps: what they offer, stacking, not yet held.
+OFFERS = """
+UNWIND $ids AS id
+MATCH (a:Achievement {id: id})
+WHERE NOT EXISTS { (:Learner {id: $learner})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }
+OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
+OPTIONAL MATCH (a)-[:STACKS_INTO]->(whole:Achievement)
+RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
+          .fieldOfStudy} AS achievement,
+       i {.id, .name, .trusted} AS issuer,
+       [w IN collect(DISTINCT whole) | w {.id, .name}] AS stacksInto
+"""
+
+# Ad-hoc skills: achievements near a free-text skill (vector index) or aligned to a skill URI.
+ACHIEVEMENTS_NEAR_TEXT = """
+CALL db.index.vector.queryNodes('achievement_embedding', $k, $vector) YIELD node, score
+WITH node, 2 * score - 1 AS cosine
+WHERE cosine >= $floor
+RETURN node.id AS achievement,
+       CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
+         AS similarity
+"""
+
+ACHIEVEMENTS_FOR_SKILL = """
+MATCH (s:Skill {uri: $uri})<-[e:ALIGNS_TO]-(a:Achievement)
+RETURN a.id AS achievement, max(e.score) AS similarity
+"""
+
+SKILL_LABEL = "MATCH (s:Skill {uri: $uri}) RETURN s.label AS label"

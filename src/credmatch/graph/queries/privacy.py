@@ -1,0 +1,22 @@
+"""Cypher for consent and erasure."""
+
+from __future__ import annotations
+
+SET_DISCOVERABLE = """
+MATCH (l:Learner {id: $id})
+SET l.discoverable = $discoverable, l.consentChangedAt = datetime()
+RETURN l.id AS id
+"""
+
+# Erasure removes the learner, their credentials and keys bound to them; achievements and
+# issuers stay (they are the issuers' catalog, not personal data).
+ERASE_LEARNER = """
+MATCH (l:Learner {id: $id})
+OPTIONAL MATCH (l)-[:HOLDS]->(c:Credential)
+OPTIONAL MATCH (k:ApiKey {learnerId: $id})
+WITH l, collect(DISTINCT c) AS credentials, collect(DISTINCT k) AS keys
+FOREACH (c IN credentials | DETACH DELETE c)
+FOREACH (k IN keys | DETACH DELETE k)
+DETACH DELETE l
+RETURN count(*) AS erased
+"""

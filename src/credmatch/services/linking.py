@@ -1,0 +1,156 @@
+"""Embed what is new in the graph and compute the links ranking traverses.
+
+Requirement -> Achievement (SATISFIED_BY) comes from Neo4j's vector indexes, from whichever
+side arrived last; Requirement -> Skill (NEEDS) and Achievement -> Skill (ALIGNS_TO, source
+embedding) come from the SkillLinker over the taxonomy held in the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from credmatch.embeddings import Embedder
+from credmatch.graph.queries import link as q
+from credmatch.graph.store import GraphStore
+from credmatch.linking import InMemoryRetriever, SkillDoc, SkillLinker
+from credmatch.services.rows import achievement_text
+
+BATCH = 256
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    top_k: int = 25  # achievements considered per requirement
+    cosine_floor: float = 0.30  # below this cosine an achievement says nothing about a need
+    cosine_full: float = 0.65  # at or above this cosine it fully satisfies it
+    skills_per_text: int = 3
+    skill_min_score: float = 0.5
+
+
+@dataclass
+class LinkSummary:
+    embedded: int = 0
+    requirements_linked: int = 0
+    achievements_linked: int = 0
+    skill_links: int = 0
+
+
+async def embed_pending(store: GraphStore, embedder: Embedder) -> int:
+    """Give every Achievement, Requirement and Skill without an embedding one."""
+    total = 0
+    kinds: Sequence[tuple[str, str, Callable[[dict[str, Any]], str]]] = (
+        (
+            q.PENDING_ACHIEVEMENTS,
+            q.SET_ACHIEVEMENT_VECTORS,
+            lambda r: achievement_text(r["name"], r["description"]),
+        ),
+        (q.PENDING_REQUIREMENTS, q.SET_REQUIREMENT_VECTORS, lambda r: str(r["text"])),
+        (
+            q.PENDING_SKILLS,
+            q.SET_SKILL_VECTORS,
+            lambda r: achievement_text(r["label"], r["description"]),
+        ),
+    )
+    for pending, setter, text_of in kinds:
+        while rows := await store.read(pending, {"limit": BATCH * 4}):
+            vectors = embedder.encode([text_of(r) or r["id"] for r in rows])
+            await store.write(
+                setter,
+                {
+                    "rows": [
+                        {"id": r["id"], "vector": v.tolist()}
+                        for r, v in zip(rows, vectors, strict=True)
+                    ]
+                },
+            )
+            total += len(rows)
+    return total
+
+
+async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, int]:
+    """SATISFIED_BY for requirements and achievements not linked yet."""
+    params = {"floor": policy.cosine_floor, "full": policy.cosine_full}
+    reqs = await _drain(
+        store,
+        q.UNLINKED_REQUIREMENTS,
+        q.LINK_REQUIREMENTS,
+        q.MARK_REQUIREMENTS_LINKED,
+        {**params, "k": policy.top_k},
+    )
+    achs = await _drain(
+        store,
+        q.UNLINKED_ACHIEVEMENTS,
+        q.LINK_ACHIEVEMENTS,
+        q.MARK_ACHIEVEMENTS_LINKED,
+        {**params, "k": policy.top_k * 8},
+    )
+    return reqs, achs
+
+
+async def _drain(
+    store: GraphStore, pending: str, link: str, mark: str, params: dict[str, Any]
+) -> int:
+    done = 0
+    while rows := await store.read(pending, {"limit": BATCH}):
+        ids = [r["id"] for r in rows]
+        await store.write_all([(link, {**params, "ids": ids}), (mark, {"ids": ids})])
+        done += len(ids)
+    return done
+
+
+async def load_skill_linker(store: GraphStore, embedder: Embedder) -> SkillLinker | None:
+    """A SkillLinker over the taxonomy in the graph, or None while it has no skills."""
+    docs = [
+        SkillDoc(
+            uri=r["uri"],
+            label=r["label"],
+            alt_labels=tuple(r["altLabels"]),
+            description=r["description"],
+        )
+        for r in await store.read(q.ALL_SKILL_DOCS)
+    ]
+    if not docs:
+        return None
+    return SkillLinker(embedder, InMemoryRetriever(docs, embedder))
+
+
+async def link_skills(store: GraphStore, linker: SkillLinker, policy: LinkPolicy) -> int:
+    """NEEDS for requirements and embedding ALIGNS_TO for achievements not linked yet."""
+    links = 0
+    jobs: Sequence[tuple[str, str, Callable[[dict[str, Any]], str]]] = (
+        (q.UNNEEDED_REQUIREMENTS, q.SET_NEEDS, lambda r: str(r["text"])),
+        (
+            q.UNALIGNED_ACHIEVEMENTS,
+            q.SET_EMBEDDING_ALIGNMENTS,
+            lambda r: achievement_text(r["name"], r["description"]),
+        ),
+    )
+    for pending, setter, text_of in jobs:
+        while rows := await store.read(pending, {"limit": BATCH}):
+            matches = linker.link([text_of(r) for r in rows], top_k=policy.skills_per_text)
+            payload = [
+                {
+                    "id": r["id"],
+                    "skills": [
+                        {"uri": m.uri, "score": m.score}
+                        for m in found
+                        if m.score >= policy.skill_min_score
+                    ],
+                }
+                for r, found in zip(rows, matches, strict=True)
+            ]
+            links += sum(len(p["skills"]) for p in payload)
+            await store.write(setter, {"rows": payload})
+    return links
+
+
+async def link_all(
+    store: GraphStore, embedder: Embedder, policy: LinkPolicy, linker: SkillLinker | None
+) -> LinkSummary:
+    summary = LinkSummary(embedded=await embed_pending(store, embedder))
+    summary.requirements_linked, summary.achievements_linked = await link_satisfied(store, policy)
+    if linker is not None:
+        summary.skill_links = await link_skills(store, linker, policy)
+    return summary

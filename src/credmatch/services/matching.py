@@ -1,0 +1,310 @@
+"""Rank candidates, explain each match, report gaps and recommend gap-closing credentials.
+
+Round trips per ``candidates`` call are fixed whatever the page size: the job and its links,
+one aggregate over every holder, then evidence and names for the page's learners.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from credmatch.domain.cover import Offer, Recommendation, recommend
+from credmatch.domain.model import Evidence, Match, MatchPolicy, RequirementSpec
+from credmatch.domain.paging import Page, decode_cursor, page
+from credmatch.domain.scoring import ScoreRow, best_values, rank_scores, score_candidate
+from credmatch.errors import InputError, NotFoundError
+from credmatch.graph.queries import match as q
+from credmatch.graph.store import GraphStore
+
+COUNTED_VERDICTS = ("verified", "unverifiable")
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    min_score: float = 0.0
+    all_required_met: bool = False
+    verified_only: bool = False
+    issuers: tuple[str, ...] | None = None
+    issued_after: str | None = None
+
+
+@dataclass(frozen=True)
+class RequirementView:
+    spec: RequirementSpec
+    kind: str
+    section: str
+    skills: tuple[dict[str, Any], ...]
+    links: tuple[tuple[str, float], ...]  # (achievement id, similarity)
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: str
+    title: str
+    organization: str | None
+    description: str
+    date_posted: str | None
+    valid_through: str | None
+    url: str | None
+    requirements: tuple[RequirementView, ...]
+
+
+@dataclass(frozen=True)
+class LearnerInfo:
+    id: str
+    display_name: str | None
+    discoverable: bool
+
+
+@dataclass
+class CandidatePage:
+    requirements: tuple[RequirementView, ...]
+    matches: list[Match]
+    total: int
+    page: Page[ScoreRow]
+    learners: dict[str, LearnerInfo] = field(default_factory=dict)
+
+
+@dataclass
+class GapReport:
+    learner: LearnerInfo
+    job: JobView
+    match: Match
+    recommendations: list[Recommendation]
+
+
+def job_from_record(record: dict[str, Any]) -> JobView:
+    job = record["job"]
+    reqs = tuple(
+        RequirementView(
+            spec=RequirementSpec(
+                id=r["id"], text=r["text"], weight=float(r["weight"]), required=bool(r["required"])
+            ),
+            kind=r.get("kind") or "skill",
+            section=r.get("section") or "",
+            skills=tuple(sorted(r["skills"], key=lambda s: -s["score"])),
+            links=tuple((x["achievement"], float(x["similarity"])) for x in r["links"]),
+        )
+        for r in record["requirements"]
+    )
+    return JobView(
+        id=job["id"],
+        title=job.get("title") or "",
+        organization=job.get("organization"),
+        description=job.get("description") or "",
+        date_posted=job.get("datePosted"),
+        valid_through=job.get("validThrough"),
+        url=job.get("url"),
+        requirements=reqs,
+    )
+
+
+class Matcher:
+    def __init__(self, store: GraphStore, policy: MatchPolicy, max_page: int = 100) -> None:
+        self._store = store
+        self._policy = policy
+        self._max_page = max_page
+
+    def policy(self, flt: CandidateFilter) -> MatchPolicy:
+        from dataclasses import replace
+
+        return replace(
+            self._policy, trust=replace(self._policy.trust, verified_only=flt.verified_only)
+        )
+
+    async def job(self, job_id: str) -> JobView:
+        rows = await self._store.read(q.JOB_WITH_REQUIREMENTS, {"id": job_id})
+        if not rows:
+            raise NotFoundError(f"no job posting with id {job_id!r}")
+        return job_from_record(rows[0])
+
+    async def candidates(
+        self, job_id: str, first: int, after: str | None, flt: CandidateFilter
+    ) -> CandidatePage:
+        job = await self.job(job_id)
+        return await self.rank(job.requirements, first, after, flt)
+
+    async def rank(
+        self,
+        reqs: tuple[RequirementView, ...],
+        first: int,
+        after: str | None,
+        flt: CandidateFilter,
+        learners: Sequence[str] | None = None,
+        consent_required: bool = True,
+    ) -> CandidatePage:
+        policy = self.policy(flt)
+        if not 0.0 <= flt.min_score <= 1.0:
+            raise InputError(f"minScore is {flt.min_score}; it must be between 0 and 1")
+        pairs = _pairs(reqs)
+        params = self._params(flt, pairs, learners, consent_required)
+        rows = await self._store.read(q.EVIDENCE_SUMMARY, params)
+        best = best_values(
+            (
+                (r["learner"], r["requirement"], r["verdict"], bool(r["trusted"]), r["similarity"])
+                for r in rows
+            ),
+            policy,
+        )
+        specs = [r.spec for r in reqs]
+        ranked = rank_scores(
+            specs, best, policy, min_score=flt.min_score, all_required_met=flt.all_required_met
+        )
+        window = page(ranked, first, after, self._max_page)
+        offset = decode_cursor(after) if after else 0
+        ids = [row.learner_id for row in window.items]
+        matches, names = await self._explain(specs, pairs, ids, flt, policy, consent_required)
+        for i, m in enumerate(matches):
+            matches[i] = _with_rank(m, offset + i + 1)
+        return CandidatePage(reqs, matches, len(ranked), window, names)
+
+    async def _explain(
+        self,
+        specs: list[RequirementSpec],
+        pairs: list[dict[str, Any]],
+        ids: list[str],
+        flt: CandidateFilter,
+        policy: MatchPolicy,
+        consent_required: bool,
+    ) -> tuple[list[Match], dict[str, LearnerInfo]]:
+        if not ids:
+            return [], {}
+        params = self._params(flt, pairs, ids, consent_required)
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
+        for r in await self._store.read(q.EVIDENCE_DETAIL, params):
+            evidence[r["learner"]].append(
+                Evidence(
+                    requirement_id=r["requirement"],
+                    credential_id=r["credential"],
+                    achievement_id=r["achievement"],
+                    achievement_name=r["achievementName"] or "",
+                    issuer_id=r["issuer"] or "",
+                    issuer_name=r["issuerName"],
+                    issuer_trusted=bool(r["trusted"]),
+                    verdict=r["verdict"],
+                    similarity=float(r["similarity"]),
+                    valid_from=r["validFrom"],
+                    valid_until=r["validUntil"],
+                    issued=r["issued"],
+                )
+            )
+        names = await self.learners(ids)
+        return [score_candidate(i, specs, evidence.get(i, []), policy) for i in ids], names
+
+    async def learners(self, ids: Sequence[str]) -> dict[str, LearnerInfo]:
+        rows = await self._store.read(q.LEARNER_NAMES, {"ids": list(ids)})
+        return {
+            r["id"]: LearnerInfo(r["id"], r["displayName"], bool(r["discoverable"])) for r in rows
+        }
+
+    def _params(
+        self,
+        flt: CandidateFilter,
+        pairs: list[dict[str, Any]],
+        learners: Sequence[str] | None,
+        consent_required: bool,
+    ) -> dict[str, Any]:
+        verdicts = ("verified",) if flt.verified_only else COUNTED_VERDICTS
+        return {
+            "pairs": pairs,
+            "verdicts": list(verdicts),
+            "consentRequired": consent_required,
+            "learners": list(learners) if learners is not None else None,
+            "issuers": list(flt.issuers) if flt.issuers else None,
+            "issuedAfter": flt.issued_after,
+        }
+
+    async def skill_gap(
+        self, learner_id: str, job_id: str, consent_required: bool, max_recommendations: int = 5
+    ) -> GapReport:
+        info = (await self.learners([learner_id])).get(learner_id)
+        if info is None or (consent_required and not info.discoverable):
+            raise NotFoundError(f"no learner {learner_id!r} that you may see")
+        job = await self.job(job_id)
+        flt = CandidateFilter()
+        policy = self.policy(flt)
+        specs = [r.spec for r in job.requirements]
+        matches, _ = await self._explain(
+            specs, _pairs(job.requirements), [learner_id], flt, policy, consent_required=False
+        )
+        match = _with_rank(matches[0], 1)
+        offers = await self._offers(job.requirements, match, learner_id)
+        recs = recommend(match.gaps, offers, policy.gap_threshold, max_recommendations)
+        return GapReport(info, job, match, recs)
+
+    async def _offers(
+        self, reqs: tuple[RequirementView, ...], match: Match, learner_id: str
+    ) -> list[Offer]:
+        gap_ids = {g.id for g in match.gaps}
+        satisfies: dict[str, dict[str, float]] = defaultdict(dict)
+        for r in reqs:
+            if r.spec.id in gap_ids:
+                for achievement, similarity in r.links:
+                    satisfies[achievement][r.spec.id] = similarity
+        if not satisfies:
+            return []
+        rows = await self._store.read(q.OFFERS, {"ids": sorted(satisfies), "learner": learner_id})
+        offers = []
+        for row in rows:
+            a, issuer = row["achievement"], row["issuer"] or {}
+            offers.append(
+                Offer(
+                    achievement_id=a["id"],
+                    name=a.get("name") or a["id"],
+                    issuer_id=issuer.get("id") or "",
+                    issuer_name=issuer.get("name"),
+                    credits=a.get("credits"),
+                    hours=a.get("hours"),
+                    stacks_into=tuple(w["id"] for w in row["stacksInto"]),
+                    satisfies=satisfies[a["id"]],
+                )
+            )
+        return offers
+
+
+def _pairs(reqs: Sequence[RequirementView]) -> list[dict[str, Any]]:
+    return [
+        {"requirement": r.spec.id, "achievement": a, "similarity": s}
+        for r in reqs
+        for a, s in r.links
+    ]
+
+
+def _with_rank(match: Match, rank: int) -> Match:
+    from dataclasses import replace
+
+    return replace(match, rank=rank)
+
+
+async def adhoc_requirements(
+    store: GraphStore, skills: Sequence[str], vectors: Any, floor: float, full: float, k: int
+) -> tuple[RequirementView, ...]:
+    """Requirements for a free list of skills: text via the vector index, URIs via alignments.
+
+    ``vectors`` holds one embedding per skill (rows for URIs are ignored)."""
+    views = []
+    for i, skill in enumerate(skills):
+        text = skill.strip()
+        if text.startswith(("http://", "https://", "urn:")):
+            rows = await store.read(q.ACHIEVEMENTS_FOR_SKILL, {"uri": text})
+            label_rows = await store.read(q.SKILL_LABEL, {"uri": text})
+            label = label_rows[0]["label"] if label_rows else text
+        else:
+            rows = await store.read(
+                q.ACHIEVEMENTS_NEAR_TEXT,
+                {"vector": vectors[i].tolist(), "k": k, "floor": floor, "full": full},
+            )
+            label = text
+        views.append(
+            RequirementView(
+                spec=RequirementSpec(id=f"skill-{i + 1}", text=label, weight=1.0, required=True),
+                kind="skill",
+                section="requested skills",
+                skills=(),
+                links=tuple((r["achievement"], float(r["similarity"])) for r in rows),
+            )
+        )
+    return tuple(views)
