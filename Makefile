@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck check neo4j-start neo4j-stop clean
+.PHONY: install run test lint typecheck check neo4j-start neo4j-stop clean browser-deps
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ typecheck: install
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# Debian's Chromium and its driver, for the browser tests (skipped when absent).
+browser-deps:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 
 neo4j-start: install
 	$(BIN)/credmatch neo4j start
