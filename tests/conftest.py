@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Iterator
@@ -9,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.graph.launcher import Neo4jLauncher
+from credmatch.graph.schema import ensure_schema
+from credmatch.keys import KeyService, Role
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -34,6 +38,23 @@ def launcher_settings(home: Path, port: int | None = None, **extra: object) -> S
         neo4j_pagecache="512m",
         **extra,
     )
+
+
+def issue_key(
+    settings: Settings, role: Role = Role.RECRUITER, learner_id: str | None = None
+) -> str:
+    """Create a key in the test graph; returns the token (``Authorization: Bearer <token>``)."""
+
+    async def create() -> str:
+        container = bootstrap(settings)
+        try:
+            await ensure_schema(container.store, settings.embedding_dimension)
+            issued = await KeyService(container.store).create(role, learner_id=learner_id)
+            return issued.token
+        finally:
+            await container.close()
+
+    return asyncio.run(create())
 
 
 @pytest.fixture(scope="session")

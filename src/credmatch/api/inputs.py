@@ -15,7 +15,7 @@ from credmatch.services.matching import CandidateFilter
 MAX_TEXT = 20_000
 
 
-@strawberry.input(description="Narrow the candidates; all conditions must hold.")
+@strawberry.input(name="CandidateFilter", description="Narrow the candidates; all must hold.")
 class CandidateFilterInput:
     min_score: float | None = None
     all_required_met: bool | None = None

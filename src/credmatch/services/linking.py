@@ -15,6 +15,7 @@ from credmatch.embeddings import Embedder
 from credmatch.graph.queries import link as q
 from credmatch.graph.store import GraphStore
 from credmatch.linking import InMemoryRetriever, SkillDoc, SkillLinker
+from credmatch.services.postings import requirement_text
 from credmatch.services.rows import achievement_text
 
 BATCH = 256
@@ -27,6 +28,7 @@ class LinkPolicy:
     cosine_full: float = 0.65  # at or above this cosine it fully satisfies it
     skills_per_text: int = 3
     skill_min_score: float = 0.5
+    min_via_skill: float = 0.6  # a taxonomy path this strong counts as satisfying evidence
 
 
 @dataclass
@@ -46,7 +48,11 @@ async def embed_pending(store: GraphStore, embedder: Embedder) -> int:
             q.SET_ACHIEVEMENT_VECTORS,
             lambda r: achievement_text(r["name"], r["description"]),
         ),
-        (q.PENDING_REQUIREMENTS, q.SET_REQUIREMENT_VECTORS, lambda r: str(r["text"])),
+        (
+            q.PENDING_REQUIREMENTS,
+            q.SET_REQUIREMENT_VECTORS,
+            lambda r: requirement_text(r["text"], r["context"]),
+        ),
         (
             q.PENDING_SKILLS,
             q.SET_SKILL_VECTORS,
@@ -71,18 +77,22 @@ async def embed_pending(store: GraphStore, embedder: Embedder) -> int:
 
 async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, int]:
     """SATISFIED_BY for requirements and achievements not linked yet."""
-    params = {"floor": policy.cosine_floor, "full": policy.cosine_full}
+    params = {
+        "floor": policy.cosine_floor,
+        "full": policy.cosine_full,
+        "minVia": policy.min_via_skill,
+    }
     reqs = await _drain(
         store,
         q.UNLINKED_REQUIREMENTS,
-        q.LINK_REQUIREMENTS,
+        (q.LINK_REQUIREMENTS, q.LINK_REQUIREMENTS_VIA_SKILLS),
         q.MARK_REQUIREMENTS_LINKED,
         {**params, "k": policy.top_k},
     )
     achs = await _drain(
         store,
         q.UNLINKED_ACHIEVEMENTS,
-        q.LINK_ACHIEVEMENTS,
+        (q.LINK_ACHIEVEMENTS, q.LINK_ACHIEVEMENTS_VIA_SKILLS),
         q.MARK_ACHIEVEMENTS_LINKED,
         {**params, "k": policy.top_k * 8},
     )
@@ -90,12 +100,13 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
 
 
 async def _drain(
-    store: GraphStore, pending: str, link: str, mark: str, params: dict[str, Any]
+    store: GraphStore, pending: str, links: Sequence[str], mark: str, params: dict[str, Any]
 ) -> int:
     done = 0
     while rows := await store.read(pending, {"limit": BATCH}):
         ids = [r["id"] for r in rows]
-        await store.write_all([(link, {**params, "ids": ids}), (mark, {"ids": ids})])
+        steps = [(link, {**params, "ids": ids}) for link in links]
+        await store.write_all([*steps, (mark, {"ids": ids})])
         done += len(ids)
     return done
 
@@ -150,7 +161,8 @@ async def link_all(
     store: GraphStore, embedder: Embedder, policy: LinkPolicy, linker: SkillLinker | None
 ) -> LinkSummary:
     summary = LinkSummary(embedded=await embed_pending(store, embedder))
-    summary.requirements_linked, summary.achievements_linked = await link_satisfied(store, policy)
+    # Skills first: SATISFIED_BY also follows requirement -> skill <- achievement paths.
     if linker is not None:
         summary.skill_links = await link_skills(store, linker, policy)
+    summary.requirements_linked, summary.achievements_linked = await link_satisfied(store, policy)
     return summary

@@ -23,6 +23,14 @@ class PostingSummary:
     errors: list[str] = field(default_factory=list)
 
 
+def requirement_text(text: str, context: str | None) -> str:
+    """What a requirement is embedded from: an item split out of a longer statement keeps
+    that statement beside it ("joins" alone says little; "Strong SQL: joins, ..." does)."""
+    if not context or context.strip() == text.strip():
+        return text
+    return f"{text} ({context})"
+
+
 def requirement_id(posting_id: str, position: int) -> str:
     return f"{posting_id}#req-{position}"
 
@@ -51,7 +59,8 @@ def posting_rows(posting: Posting) -> tuple[dict[str, Any], list[dict[str, Any]]
             "required": r.required,
             "weight": r.weight,
             "section": r.section,
-            "textHash": text_hash(r.text),
+            "context": r.context or r.text,
+            "textHash": text_hash(requirement_text(r.text, r.context)),
         }
         for r in posting.requirements
     ]

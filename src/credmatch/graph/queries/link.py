@@ -14,7 +14,7 @@ LIMIT $limit
 
 PENDING_REQUIREMENTS = """
 MATCH (r:Requirement) WHERE r.embedding IS NULL
-RETURN r.id AS id, r.text AS text
+RETURN r.id AS id, r.text AS text, r.context AS context
 LIMIT $limit
 """
 
@@ -60,6 +60,18 @@ SET s.cosine = cosine,
                         ELSE (cosine - $floor) / ($full - $floor) END
 """
 
+# The taxonomy path: the requirement needs a skill the achievement is aligned to (by its
+# issuer, or by the linker). A similarity through it is the product of the two link scores.
+LINK_REQUIREMENTS_VIA_SKILLS = """
+UNWIND $ids AS rid
+MATCH (r:Requirement {id: rid})-[n:NEEDS]->(:Skill)<-[e:ALIGNS_TO]-(a:Achievement)
+WITH r, a, max(n.score * e.score) AS via
+WHERE via >= $minVia
+MERGE (r)-[s:SATISFIED_BY]->(a)
+SET s.viaSkill = via,
+    s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
+"""
+
 MARK_REQUIREMENTS_LINKED = """
 UNWIND $ids AS rid
 MATCH (r:Requirement {id: rid})
@@ -85,6 +97,16 @@ MERGE (node)-[s:SATISFIED_BY]->(a)
 SET s.cosine = cosine,
     s.similarity = CASE WHEN cosine >= $full THEN 1.0
                         ELSE (cosine - $floor) / ($full - $floor) END
+"""
+
+LINK_ACHIEVEMENTS_VIA_SKILLS = """
+UNWIND $ids AS aid
+MATCH (a:Achievement {id: aid})-[e:ALIGNS_TO]->(:Skill)<-[n:NEEDS]-(r:Requirement)
+WITH r, a, max(n.score * e.score) AS via
+WHERE via >= $minVia
+MERGE (r)-[s:SATISFIED_BY]->(a)
+SET s.viaSkill = via,
+    s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
 """
 
 MARK_ACHIEVEMENTS_LINKED = """

@@ -1,0 +1,332 @@
+"""Who may call what: the API-key gate in front of /graphql and the role policy resolvers check.
+
+The gate (:class:`AuthGate`, plain ASGI) runs before strawberry sees a request. In order:
+declared body size (413), the ``Authorization: Bearer <key>`` header (401), the body read with a
+hard cap (413), batched JSON arrays (400 unless ``max_batch_operations`` allows them), the key's
+token bucket (429 with Retry-After). Refusals carry a GraphQL-style body:
+``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``. Only a GET without a ``query``
+parameter (the GraphiQL page, which cannot run an operation) passes without a key.
+
+Resolvers then call :func:`require` with the action they perform; :data:`POLICY` is the one
+table of what each role may do. Logs name key ids, never keys.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from credmatch.api.limits import RateLimitedError, RateLimiter
+from credmatch.config import ENV_PREFIX
+from credmatch.errors import (
+    ConfigError,
+    CredmatchError,
+    GraphError,
+    GraphUnavailableError,
+    InputError,
+    PermissionDeniedError,
+)
+from credmatch.graph.store import GraphStore
+from credmatch.keys import AuthenticationError, KeyService, Principal, Role
+
+__all__ = [
+    "POLICY",
+    "Action",
+    "AuthGate",
+    "AuthSettings",
+    "Grant",
+    "Principal",
+    "Role",
+    "load_auth_settings",
+    "principal_of",
+    "require",
+]
+
+log = logging.getLogger("credmatch.api.auth")
+
+
+class AuthSettings(BaseSettings):
+    """Access-control and abuse-limit settings (``CREDMATCH_<FIELD>``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    auth_cache_ttl_s: float = Field(default=30.0, ge=0)  # also the worst-case revocation delay
+    auth_touch_interval_s: float = Field(default=300.0, ge=0)  # lastUsedAt granularity
+    max_query_depth: int = Field(default=10, ge=1)
+    max_aliases: int = Field(default=15, ge=0)
+    max_tokens: int = Field(default=2000, ge=100)
+    query_cache_size: int = Field(default=256, ge=1)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    rate_limit_per_s: float = Field(default=20.0, gt=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
+    max_batch_operations: int = Field(default=0, ge=0)  # 0: JSON array bodies are refused
+
+
+def load_auth_settings(**overrides: Any) -> AuthSettings:
+    try:
+        return AuthSettings(**overrides)
+    except ValidationError as e:
+        problems = [
+            f"{ENV_PREFIX}{str(err['loc'][0]).upper() if err['loc'] else '?'}: {err['msg']}"
+            for err in e.errors()
+        ]
+        raise ConfigError("invalid access settings: " + "; ".join(problems)) from e
+
+
+# --- the policy ---------------------------------------------------------------------------------
+
+
+class Action(StrEnum):
+    CANDIDATES = "candidates"
+    CANDIDATES_FOR_SKILLS = "candidatesForSkills"
+    SKILL_GAP = "skillGap"
+    BROWSE = "browse"  # jobPostings, jobPosting, achievements, issuers, skills
+    LINK_SKILLS = "linkSkills"
+    LEARNER = "learner"
+    UPSERT_JOB_POSTING = "upsertJobPosting"
+    DELETE_JOB_POSTING = "deleteJobPosting"
+    INGEST_CREDENTIALS = "ingestCredentials"
+    SET_DISCOVERABLE = "setDiscoverable"
+    ERASE_LEARNER = "eraseLearner"
+    VIEWER = "viewer"
+
+
+class Grant(StrEnum):
+    """How far a granted action reaches; :func:`require` returns it."""
+
+    ANY = "any"  # every record
+    DISCOVERABLE = "discoverable"  # the resolver must limit learners to those who opted in
+    OWN = "own"  # only the learner the key is bound to (checked by require)
+
+
+_A, _G = Action, Grant
+_COMMON = {_A.BROWSE: _G.ANY, _A.LINK_SKILLS: _G.ANY, _A.VIEWER: _G.ANY}
+_RECRUITER = {
+    **_COMMON,
+    _A.CANDIDATES: _G.DISCOVERABLE,
+    _A.CANDIDATES_FOR_SKILLS: _G.DISCOVERABLE,
+    _A.SKILL_GAP: _G.DISCOVERABLE,
+    _A.LEARNER: _G.DISCOVERABLE,
+}
+
+POLICY: Mapping[Role, Mapping[Action, Grant]] = MappingProxyType(
+    {
+        Role.RECRUITER: MappingProxyType(_RECRUITER),
+        Role.JOBBOARD: MappingProxyType(
+            {**_RECRUITER, _A.UPSERT_JOB_POSTING: _G.ANY, _A.DELETE_JOB_POSTING: _G.ANY}
+        ),
+        Role.ISSUER: MappingProxyType(
+            {_A.INGEST_CREDENTIALS: _G.ANY, _A.BROWSE: _G.ANY, _A.VIEWER: _G.ANY}
+        ),
+        Role.LEARNER: MappingProxyType(
+            {
+                **_COMMON,
+                _A.SKILL_GAP: _G.OWN,
+                _A.LEARNER: _G.OWN,
+                _A.SET_DISCOVERABLE: _G.OWN,
+                _A.ERASE_LEARNER: _G.OWN,
+            }
+        ),
+        Role.ADMIN: MappingProxyType(dict.fromkeys(Action, _G.ANY)),
+    }
+)
+"""Role -> action -> grant. An action missing from a role's row is forbidden to that role."""
+
+# Actions about one learner: the resolver must always say which (learner_id=...).
+LEARNER_ACTIONS = frozenset(
+    action for row in POLICY.values() for action, grant in row.items() if grant is Grant.OWN
+)
+
+
+def require(principal: Principal | None, action: str, *, learner_id: str | None = None) -> Grant:
+    """Allow ``action`` for ``principal`` or raise PermissionDeniedError (code FORBIDDEN).
+
+    Pass ``learner_id`` for the learner-scoped actions (skillGap, learner, setDiscoverable,
+    eraseLearner). The returned Grant says how far the permission reaches: on ``DISCOVERABLE``
+    the resolver must only return learners who opted in.
+    """
+    act = Action(action)  # an unknown action name is a bug in the caller: ValueError
+    if act in LEARNER_ACTIONS and learner_id is None:
+        raise ValueError(f"require({act.value!r}) needs the learner_id the operation is about")
+    if principal is None:
+        raise AuthenticationError("this operation needs an API key: 'Authorization: Bearer <key>'")
+    grant = POLICY[principal.role].get(act)
+    if grant is None:
+        allowed = ", ".join(role.value for role, row in POLICY.items() if act in row)
+        raise PermissionDeniedError(
+            f"API key {principal.key_id} has role {principal.role.value}, which may not run "
+            f"{act.value}; that needs a key with one of the roles: {allowed}"
+        )
+    if grant is Grant.OWN and learner_id != principal.learner_id:
+        raise PermissionDeniedError(
+            f"API key {principal.key_id} is bound to learner {principal.learner_id} and may run "
+            f"{act.value} only for that learner, not for {learner_id}"
+        )
+    return grant
+
+
+# --- the gate -----------------------------------------------------------------------------------
+
+_PRINCIPAL = "principal"  # key in the request's scope["state"]
+
+
+def principal_of(connection: HTTPConnection) -> Principal | None:
+    """The principal :class:`AuthGate` authenticated for this request (None for GraphiQL)."""
+    value = connection.scope.get("state", {}).get(_PRINCIPAL)
+    return value if isinstance(value, Principal) else None
+
+
+class RequestTooLargeError(InputError):
+    """The request body exceeds ``max_body_bytes``."""
+
+
+class _DisconnectedError(Exception):
+    pass
+
+
+class AuthGate:
+    """ASGI middleware for the /graphql route: key, size, batch and rate checks."""
+
+    def __init__(self, app: ASGIApp, settings: AuthSettings) -> None:
+        self._app = app
+        self._settings = settings
+        self._limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+        self._keys: tuple[GraphStore, KeyService] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # /graphql is HTTP-only; refuse rather than pass unchecked
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        connection = HTTPConnection(scope)
+        if scope["method"] == "GET" and "query" not in connection.query_params:
+            await self._app(scope, receive, send)  # the GraphiQL page: runs no operation
+            return
+        try:
+            principal, body = await self._admit(connection, receive)
+        except _DisconnectedError:
+            return
+        except CredmatchError as e:
+            await _refusal(e)(scope, receive, send)
+            return
+        scope.setdefault("state", {})[_PRINCIPAL] = principal
+        await self._app(scope, _replay(body, receive), send)
+
+    async def _admit(self, connection: HTTPConnection, receive: Receive) -> tuple[Principal, bytes]:
+        cap = self._settings.max_body_bytes
+        declared = connection.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _too_large(int(declared), cap)
+        principal = await self._service(connection).authenticate(_bearer(connection))
+        body = await _read_body(receive, cap)
+        self._limiter.check(principal.key_id, self._batch_cost(body))
+        return principal, body
+
+    def _service(self, connection: HTTPConnection) -> KeyService:
+        # Built on first use and rebuilt when the app's lifespan made a new store, so the
+        # verified-key cache lives as long as the container it reads from.
+        store: GraphStore = connection.app.state.container.store
+        if self._keys is None or self._keys[0] is not store:
+            service = KeyService(
+                store,
+                cache_ttl_s=self._settings.auth_cache_ttl_s,
+                touch_interval_s=self._settings.auth_touch_interval_s,
+            )
+            self._keys = (store, service)
+        return self._keys[1]
+
+    def _batch_cost(self, body: bytes) -> int:
+        if not body.lstrip().startswith(b"["):
+            return 1
+        limit = self._settings.max_batch_operations
+        if limit == 0:
+            raise InputError(
+                "batched operations (a JSON array body) are not accepted: send one operation "
+                "per request"
+            )
+        try:
+            operations = json.loads(body)
+        except ValueError as e:
+            raise InputError(f"request body is not valid JSON: {e}") from e
+        if len(operations) > limit:
+            raise InputError(f"a batch holds {len(operations)} operations; the limit is {limit}")
+        return max(1, len(operations))
+
+
+def _bearer(connection: HTTPConnection) -> str:
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError(
+            "no API key: send 'Authorization: Bearer <key>' (create one with "
+            "'credmatch keys create --role ROLE')"
+        )
+    return token.strip()
+
+
+async def _read_body(receive: Receive, cap: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _DisconnectedError
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > cap:
+            raise _too_large(size, cap)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def _too_large(size: int, cap: int) -> RequestTooLargeError:
+    return RequestTooLargeError(
+        f"request body exceeds the {cap}-byte limit (got {size} bytes or more; "
+        f"{ENV_PREFIX}MAX_BODY_BYTES): send less per request"
+    )
+
+
+def _refusal(error: CredmatchError) -> JSONResponse:
+    headers: dict[str, str] = {}
+    if isinstance(error, AuthenticationError):
+        status = 401
+        headers["WWW-Authenticate"] = 'Bearer realm="credmatch"'
+    elif isinstance(error, RateLimitedError):
+        status = 429
+        headers["Retry-After"] = str(error.retry_after_s)
+    elif isinstance(error, RequestTooLargeError):
+        status = 413
+    elif isinstance(error, InputError):
+        status = 400
+    elif isinstance(error, GraphUnavailableError | GraphError):
+        status = 503
+    else:
+        status = 500
+    log.info("refused /graphql request (%s): %s", status, error)
+    body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)

@@ -1,0 +1,324 @@
+"""The GraphQL API over HTTP against the seed graph: recruiters, job boards, learners, issuers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from tests.conftest import SHARED_DATA
+from tests.integration.conftest import Seeded, first_job, gql, seed_path
+
+from credmatch.credentials.signing import sign_data_integrity
+from credmatch.graph.store import GraphStore
+from credmatch.seed.generate import context_store
+from credmatch.seed.identities import issuer_identity
+from credmatch.seed.issuers import ISSUERS
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
+
+CANDIDATES = """
+query($job: ID!, $first: Int, $after: String, $filter: CandidateFilter) {
+  candidates(jobId: $job, first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {
+      rank score requiredMet requiredTotal learner { id displayName }
+      gaps { id text }
+      coverage { value met requirement { id required }
+        evidence { verdict similarity trust credentialId issuer { id name trusted }
+                   achievement { name } } }
+    } }
+  }
+}
+"""
+
+
+def _nodes(body: dict[str, Any]) -> list[dict[str, Any]]:
+    assert "errors" not in body, body
+    return [e["node"] for e in body["data"]["candidates"]["edges"]]
+
+
+def test_recruiter_ranks_candidates_with_evidence(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Data Analyst")
+    body = gql(api, key, CANDIDATES, job=job, first=10)
+    nodes = _nodes(body)
+    assert body["data"]["candidates"]["totalCount"] >= len(nodes) > 0
+    assert [n["rank"] for n in nodes] == list(range(1, len(nodes) + 1))
+    scores = [n["score"] for n in nodes]
+    assert scores == sorted(scores, reverse=True)
+    top = nodes[0]
+    met = [c for c in top["coverage"] if c["met"]]
+    assert met, "the best candidate covers at least one requirement"
+    for cov in met:
+        ev = cov["evidence"]
+        assert ev["verdict"] in ("verified", "unverifiable")
+        assert ev["issuer"]["name"]
+        assert cov["value"] == pytest.approx(ev["similarity"] * ev["trust"], abs=1e-3)
+    gap_ids = {g["id"] for g in top["gaps"]}
+    assert gap_ids == {
+        c["requirement"]["id"]
+        for c in top["coverage"]
+        if c["requirement"]["required"] and not c["met"]
+    }
+
+
+def test_pages_continue_where_the_last_ended(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Data Analyst")
+    page1 = gql(api, key, CANDIDATES, job=job, first=3)
+    cursor = page1["data"]["candidates"]["pageInfo"]["endCursor"]
+    page2 = gql(api, key, CANDIDATES, job=job, first=3, after=cursor)
+    assert [n["rank"] for n in _nodes(page2)] == [4, 5, 6]
+    whole = gql(api, key, CANDIDATES, job=job, first=6)
+    assert [n["learner"]["id"] for n in _nodes(whole)] == [
+        n["learner"]["id"] for n in _nodes(page1) + _nodes(page2)
+    ]
+
+
+def test_ranking_is_deterministic(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Electrician")
+    first = gql(api, key, CANDIDATES, job=job, first=20)
+    again = gql(api, key, CANDIDATES, job=job, first=20)
+    assert first == again
+
+
+def test_only_consenting_learners_are_ranked(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    hidden = {i for i, x in _learners().items() if not x["discoverable"]}
+    for title in ("Data Analyst", "Electrician", "Project Manager"):
+        job = first_job(api, key, title)
+        nodes = _nodes(gql(api, key, CANDIDATES, job=job, first=100))
+        assert not hidden & {n["learner"]["id"] for n in nodes}
+
+
+def test_filters_narrow_the_ranking(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Electrician")
+    everyone = gql(api, key, CANDIDATES, job=job, first=100)["data"]["candidates"]["totalCount"]
+    strict = gql(
+        api, key, CANDIDATES, job=job, first=100, filter={"minScore": 0.4, "verifiedOnly": True}
+    )
+    nodes = _nodes(strict)
+    assert strict["data"]["candidates"]["totalCount"] < everyone
+    assert all(n["score"] >= 0.4 for n in nodes)
+    for n in nodes:
+        for c in n["coverage"]:
+            if c["evidence"]:
+                assert c["evidence"]["verdict"] == "verified"
+                assert c["evidence"]["issuer"]["trusted"]
+    full = gql(api, key, CANDIDATES, job=job, first=100, filter={"allRequiredMet": True})
+    assert all(not n["gaps"] for n in _nodes(full))
+
+
+def test_candidates_cost_three_round_trips_whatever_the_page_size(
+    api: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Data Analyst")
+    calls: list[str] = []
+    original = GraphStore.read
+
+    async def counting(self: GraphStore, query: str, params: Any = None) -> Any:
+        calls.append(query)
+        return await original(self, query, params)
+
+    monkeypatch.setattr(GraphStore, "read", counting)
+    counts = []
+    for first in (1, 20, 100):
+        calls.clear()
+        _nodes(gql(api, key, CANDIDATES, job=job, first=first))
+        counts.append(len(calls))
+    assert counts == [4, 4, 4]  # job + aggregate + evidence + learner names
+
+
+def test_ad_hoc_skills_search(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["recruiter"]
+    sql_uri = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    body = gql(
+        api,
+        key,
+        """query($s: [String!]!) { candidatesForSkills(skills: $s, first: 5) {
+        totalCount requirements { text } edges { node { score coverage { met
+        evidence { achievement { name } } } } } } }""",
+        s=["Kubernetes", sql_uri],
+    )
+    assert "errors" not in body, body
+    result = body["data"]["candidatesForSkills"]
+    assert [r["text"] for r in result["requirements"]] == ["Kubernetes", "SQL"]
+    assert result["totalCount"] > 0
+    names = {
+        c["evidence"]["achievement"]["name"]
+        for e in result["edges"]
+        for c in e["node"]["coverage"]
+        if c["evidence"]
+    }
+    assert names
+
+
+def test_learner_gap_report_recommends_credentials(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["learner"]
+    job = first_job(api, seeded.keys["recruiter"], "Cloud")
+    body = gql(
+        api,
+        key,
+        """query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) {
+        score gaps { id } recommendations { gapWeightClosed closes { id }
+        achievement { name issuer { name } hours stacksInto { name } } } } }""",
+        l=seeded.learner,
+        j=job,
+    )
+    assert "errors" not in body, body
+    report = body["data"]["skillGap"]
+    gap_ids = {g["id"] for g in report["gaps"]}
+    for rec in report["recommendations"]:
+        assert {c["id"] for c in rec["closes"]} <= gap_ids
+        assert rec["gapWeightClosed"] > 0
+        assert rec["achievement"]["issuer"]["name"]
+    if gap_ids:
+        assert report["recommendations"], "the catalog covers some of the seed's gaps"
+
+
+def test_learner_key_sees_only_its_learner(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["learner"]
+    job = first_job(api, seeded.keys["recruiter"], "Cloud")
+    other = gql(
+        api,
+        key,
+        "query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
+        l=seeded.other_learner,
+        j=job,
+    )
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    ranking = gql(api, key, CANDIDATES, job=job, first=1)
+    assert ranking["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_recruiter_cannot_see_a_learner_who_did_not_consent(
+    api: TestClient, seeded: Seeded
+) -> None:
+    key = seeded.keys["recruiter"]
+    job = first_job(api, key, "Cloud")
+    body = gql(
+        api,
+        key,
+        "query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
+        l=seeded.hidden_learner,
+        j=job,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    profile = gql(api, key, "query($l: ID!) { learner(id: $l) { id } }", l=seeded.hidden_learner)
+    assert profile["data"]["learner"] is None
+
+
+def test_job_board_pushes_a_posting_and_pulls_candidates(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["jobboard"]
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "identifier": "jb-sql-1",
+        "title": "Junior Data Analyst",
+        "hiringOrganization": {"name": "Acme"},
+        "description": "<h3>Requirements</h3><ul><li>SQL for reporting</li>"
+        "<li>Excel pivot tables</li></ul><h3>Benefits</h3><ul><li>Free lunch</li>"
+        "</ul>",
+    }
+    pushed = gql(
+        api,
+        key,
+        "mutation($p: JSON!) { upsertJobPosting(jsonld: $p) { id "
+        "requirements { text required } } }",
+        p=posting,
+    )
+    assert "errors" not in pushed, pushed
+    texts = [r["text"] for r in pushed["data"]["upsertJobPosting"]["requirements"]]
+    assert any("SQL" in t for t in texts) and not any("lunch" in t for t in texts)
+    ranked = gql(api, key, CANDIDATES, job="jb-sql-1", first=5)
+    assert _nodes(ranked), "someone in the seed knows SQL"
+    denied = gql(api, seeded.keys["recruiter"], 'mutation { deleteJobPosting(id: "jb-sql-1") }')
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    deleted = gql(api, key, 'mutation { deleteJobPosting(id: "jb-sql-1") }')
+    assert deleted["data"]["deleteJobPosting"] is True
+    gone = gql(api, key, CANDIDATES, job="jb-sql-1", first=5)
+    assert gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def _fresh_credential(learner_did: str) -> dict[str, Any]:
+    """A seed credential re-issued by its issuer to a new learner and signed again."""
+    line = seed_path("credentials", "opencoursehub.jsonl").read_text().splitlines()[0]
+    cred = json.loads(line)
+    cred.pop("proof")
+    cred["id"] = "urn:uuid:5b0b2c5e-1d5c-4e8e-9a55-000000000001"
+    cred["credentialSubject"]["id"] = learner_did
+    spec = next(s for s in ISSUERS if s.slug == "opencoursehub")
+    ident = issuer_identity(spec)
+    documents = context_store(SHARED_DATA / "esco")
+    return sign_data_integrity(
+        cred,
+        ident.key,
+        ident.verification_method,
+        "eddsa-jcs-2022",
+        "2026-01-01T00:00:00Z",
+        documents,
+    )
+
+
+INGEST = """mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) {
+  loaded rejected results { verdict loaded checks { name ok detail } } } }"""
+
+
+def test_issuer_ingests_and_erasure_leaves_no_trace(api: TestClient, seeded: Seeded) -> None:
+    learner = "did:example:erasure-test-learner"
+    good = _fresh_credential(learner)
+    tampered = json.loads(json.dumps(good))
+    tampered["credentialSubject"]["achievement"]["name"] = "Brain Surgery"
+    recruiter = gql(api, seeded.keys["recruiter"], INGEST, c=[good])
+    assert recruiter["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    body = gql(api, seeded.keys["issuer"], INGEST, c=[good, tampered])
+    assert "errors" not in body, body
+    report = body["data"]["ingestCredentials"]
+    assert (report["loaded"], report["rejected"]) == (1, 1)
+    bad = report["results"][1]
+    assert not bad["loaded"]
+    assert next(c for c in bad["checks"] if c["name"] == "proof")["ok"] is False
+    again = gql(api, seeded.keys["issuer"], INGEST, c=[good])["data"]["ingestCredentials"]
+    assert again["loaded"] == 1  # idempotent: same credential, same node
+
+    admin = seeded.keys["admin"]
+    profile = gql(
+        api, admin, "query($l: ID!) { learner(id: $l) { credentials { id } } }", l=learner
+    )
+    assert len(profile["data"]["learner"]["credentials"]) == 1
+    erased = gql(api, admin, "mutation($l: ID!) { eraseLearner(learnerId: $l) }", l=learner)
+    assert erased["data"]["eraseLearner"] is True
+    traces = gql(api, admin, "query($l: ID!) { learner(id: $l) { id } }", l=learner)
+    assert traces["data"]["learner"] is None
+    assert _graph_mentions(api, learner) == 0
+    assert _graph_mentions(api, good["id"]) == 0
+    achievement = good["credentialSubject"]["achievement"]["id"]
+    catalog = gql(api, admin, "{ achievements(first: 100) { id } }")["data"]["achievements"]
+    assert achievement in {a["id"] for a in catalog}  # achievements and issuers stay
+
+
+def _graph_mentions(api: TestClient, value: str) -> int:
+    """Nodes or relationships holding ``value`` in any property (string or list)."""
+    store = api.app.state.container.store  # type: ignore[attr-defined]
+    query = """
+    CALL () { MATCH (n) WHERE any(k IN keys(n) WHERE n[k] = $v OR $v IN
+              CASE WHEN valueType(n[k]) STARTS WITH 'LIST<STRING' THEN n[k] ELSE [] END)
+              RETURN count(n) AS a }
+    CALL () { MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE r[k] = $v) RETURN count(r) AS b }
+    RETURN a + b AS n
+    """
+    rows = api.portal.call(store.read, query, {"v": value})  # type: ignore[union-attr]
+    return int(rows[0]["n"])
+
+
+def _learners() -> dict[str, dict[str, Any]]:
+    from tests.integration.conftest import seed_learners
+
+    return seed_learners()
