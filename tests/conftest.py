@@ -36,7 +36,7 @@ def launcher_settings(home: Path, port: int | None = None, **extra: object) -> S
         neo4j_bolt_port=port or free_port(),
         neo4j_heap="1g",
         neo4j_pagecache="512m",
-        **extra,
+        **{"warm_model": False, **extra},  # apps in tests load the model only when used
     )
 
 
@@ -74,7 +74,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
     """A real Neo4j for the whole session: started here, stopped at the end."""
     external = os.environ.get("CREDMATCH_TEST_NEO4J_URI")
     if external:
-        yield load_settings(neo4j_uri=external)
+        yield load_settings(neo4j_uri=external, warm_model=False)
         return
     settings = launcher_settings(tmp_path_factory.mktemp("neo4j"))
     launcher = Neo4jLauncher(settings)
@@ -83,3 +83,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         yield settings
     finally:
         launcher.stop()
+
+
+# The seed graph (real model) and an API client on it, shared by integration and browser tests.
+from tests.support.seeded import api, seeded  # noqa: E402, F401

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     graphiql: bool = True
+    warm_model: bool = True  # load the model at start-up, in the background
 
     # Embeddings
     model: str | None = None  # a local path or model name; None: the packaged all-MiniLM-L6-v2
@@ -79,6 +80,18 @@ class Settings(BaseSettings):
     unknown_issuer_weight: float = Field(default=0.5, ge=0, le=1)
     unverifiable_weight: float = Field(default=0.3, ge=0, le=1)
     ingest_batch_size: int = Field(default=500, ge=1, le=50_000)
+
+    # Access control and abuse limits (api/auth.py, api/limits.py)
+    auth_cache_ttl_s: float = Field(default=30.0, ge=0)  # also the worst-case revocation delay
+    auth_touch_interval_s: float = Field(default=300.0, ge=0)  # lastUsedAt granularity
+    max_query_depth: int = Field(default=10, ge=1)
+    max_aliases: int = Field(default=15, ge=0)
+    max_tokens: int = Field(default=2000, ge=100)
+    query_cache_size: int = Field(default=256, ge=1)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    rate_limit_per_s: float = Field(default=20.0, gt=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
+    max_batch_operations: int = Field(default=0, ge=0)  # 0: JSON array bodies are refused
 
     # The demo seed loaded by `credmatch run`
     seed_dir: Path = Path("graph_seed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from credmatch import __version__
-from credmatch.api.auth import AuthGate, AuthSettings, load_auth_settings, principal_of
+from credmatch.api.auth import AuthGate, AuthSettings, principal_of
 from credmatch.api.context import Context
 from credmatch.api.limits import schema_extensions
 from credmatch.api.schema import build_schema
@@ -24,6 +26,7 @@ from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
 
+log = logging.getLogger("credmatch.server")
 WEB_DIR = Path(__file__).parent / "web"
 
 
@@ -41,15 +44,20 @@ class _GraphQLApp(GraphQL[Context, None]):
 def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = None) -> Starlette:
     """Build the app; its lifespan opens the Neo4j driver (and model) and closes them."""
     settings = settings or load_settings()
-    auth = auth or load_auth_settings()
+    auth = auth or settings
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         container = bootstrap(settings)
         app.state.container = container
+        # Load the model and the skill linker in the background: the first linkSkills or
+        # upsertJobPosting does not pay for it, and /healthz answers at once meanwhile.
+        warming = asyncio.create_task(_warm(container)) if settings.warm_model else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             await container.close()
 
     app = Starlette(lifespan=lifespan)
@@ -62,6 +70,14 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
         ]
     )
     return app
+
+
+async def _warm(container: Container) -> None:
+    try:
+        await asyncio.to_thread(container.embedder().encode, ["warm up"])
+        await container.skill_linker()
+    except CredmatchError as e:  # Neo4j down at start-up: the first request will retry
+        log.warning("model warm-up deferred: %s", e)
 
 
 async def _healthz(request: Request) -> JSONResponse:

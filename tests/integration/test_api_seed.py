@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 from tests.conftest import SHARED_DATA
-from tests.integration.conftest import Seeded, first_job, gql, seed_path
+from tests.support.seeded import Seeded, first_job, gql, seed_path
 
 from credmatch.credentials.signing import sign_data_integrity
 from credmatch.graph.store import GraphStore
@@ -319,6 +319,27 @@ def _graph_mentions(api: TestClient, value: str) -> int:
 
 
 def _learners() -> dict[str, dict[str, Any]]:
-    from tests.integration.conftest import seed_learners
+    from tests.support.seeded import seed_learners
 
     return seed_learners()
+
+
+def test_a_learner_who_has_not_consented_still_sees_their_own_gap(
+    api: TestClient, seeded: Seeded
+) -> None:
+    from tests.conftest import issue_key
+
+    from credmatch.keys import Role
+
+    key = issue_key(seeded.settings, Role.LEARNER, learner_id=seeded.hidden_learner)
+    job = first_job(api, seeded.keys["recruiter"], "Cloud")
+    body = gql(
+        api,
+        key,
+        "query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } "
+        "learner(id: $l) { discoverable } }",
+        l=seeded.hidden_learner,
+        j=job,
+    )
+    assert "errors" not in body, body
+    assert body["data"]["learner"]["discoverable"] is False

@@ -4,7 +4,7 @@ that loading again changes nothing."""
 from __future__ import annotations
 
 import pytest
-from tests.integration.conftest import SEED, Seeded, run
+from tests.support.seeded import SEED, Seeded, run
 
 from credmatch.bootstrap import bootstrap
 from credmatch.services.seed import load_seed

@@ -20,16 +20,13 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from credmatch.api.limits import RateLimitedError, RateLimiter
-from credmatch.config import ENV_PREFIX
+from credmatch.config import ENV_PREFIX, Settings, load_settings
 from credmatch.errors import (
-    ConfigError,
     CredmatchError,
     GraphError,
     GraphUnavailableError,
@@ -55,34 +52,13 @@ __all__ = [
 log = logging.getLogger("credmatch.api.auth")
 
 
-class AuthSettings(BaseSettings):
-    """Access-control and abuse-limit settings (``CREDMATCH_<FIELD>``)."""
-
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
-    )
-
-    auth_cache_ttl_s: float = Field(default=30.0, ge=0)  # also the worst-case revocation delay
-    auth_touch_interval_s: float = Field(default=300.0, ge=0)  # lastUsedAt granularity
-    max_query_depth: int = Field(default=10, ge=1)
-    max_aliases: int = Field(default=15, ge=0)
-    max_tokens: int = Field(default=2000, ge=100)
-    query_cache_size: int = Field(default=256, ge=1)
-    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
-    rate_limit_per_s: float = Field(default=20.0, gt=0)
-    rate_limit_burst: int = Field(default=40, ge=1)
-    max_batch_operations: int = Field(default=0, ge=0)  # 0: JSON array bodies are refused
+# Access-control and abuse-limit settings live in the one Settings class (config.py).
+AuthSettings = Settings
 
 
-def load_auth_settings(**overrides: Any) -> AuthSettings:
-    try:
-        return AuthSettings(**overrides)
-    except ValidationError as e:
-        problems = [
-            f"{ENV_PREFIX}{str(err['loc'][0]).upper() if err['loc'] else '?'}: {err['msg']}"
-            for err in e.errors()
-        ]
-        raise ConfigError("invalid access settings: " + "; ".join(problems)) from e
+def load_auth_settings(**overrides: Any) -> Settings:
+    """The settings, with overrides: kept for callers that only care about access control."""
+    return load_settings(**overrides)
 
 
 # --- the policy ---------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ service and convert the result; they hold no logic of their own."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 
 from credmatch import __version__
 from credmatch.api import types as t
@@ -20,10 +22,12 @@ from credmatch.services import browse, privacy
 from credmatch.services.matching import adhoc_requirements
 
 MAX_SKILLS = 20
+log = logging.getLogger("credmatch.api")
 
 
 def _consent(grant: Grant) -> bool:
-    return grant is not Grant.ANY
+    """Whether the caller may only see learners who opted in (learners see themselves)."""
+    return grant is Grant.DISCOVERABLE
 
 
 @strawberry.type
@@ -190,9 +194,7 @@ class Query:
     async def learner(self, info: Info, id: strawberry.ID) -> t.LearnerProfile | None:
         grant = require(info.context.principal, "learner", learner_id=str(id))
         row = await browse.learner_profile(info.context.container.store, str(id))
-        if row is None or (
-            _consent(grant) and grant is Grant.DISCOVERABLE and not row["discoverable"]
-        ):
+        if row is None or (_consent(grant) and not row["discoverable"]):
             return None
         return await _profile(info, row)
 
@@ -270,7 +272,13 @@ class Mutation:
         return True
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # ErrorPolicy logs unexpected errors once, with a request id; refusals (FORBIDDEN,
+        # limits, bad input) are the API working as intended and would only flood the log.
+        for error in errors:
+            log.debug("GraphQL error %s at %s", (error.extensions or {}).get("code"), error.path)
+
+
 def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
-    return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=[*(extensions or []), ErrorPolicy]
-    )
+    return _Schema(query=Query, mutation=Mutation, extensions=[*(extensions or []), ErrorPolicy])

@@ -229,7 +229,10 @@ def requirement(view: RequirementView) -> Requirement:
         required=s.required,
         weight=s.weight,
         section=view.section,
-        skills=[SkillMatch(uri=k["uri"], label=k["label"], score=k["score"]) for k in view.skills],
+        skills=[
+            SkillMatch(uri=k["uri"], label=k["label"], score=round(k["score"], 4))
+            for k in view.skills
+        ],
     )
 
 

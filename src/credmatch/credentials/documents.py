@@ -17,6 +17,7 @@ from threading import Lock
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from credmatch.credentials.bounds import bounds_problem
 from credmatch.errors import ConfigError, DocumentNotAvailableError
 
 INDEX_FILE = "index.json"
@@ -210,7 +211,7 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
         raise DocumentNotAvailableError(
             f"document {what}: file {path} named in index.json is missing; fix the index"
         ) from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         raise DocumentNotAvailableError(
             f"document {what}: file {path} is not valid JSON ({e}); replace the file"
         ) from e
@@ -239,8 +240,15 @@ def _http_get_json(url: str, timeout_s: float, max_bytes: int) -> dict[str, Any]
         doc = json.loads(bytes(body))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise DocumentNotAvailableError(f"document {url} is not valid JSON ({e})") from e
+    except RecursionError as e:  # json's C decoder recurses once per nesting level
+        raise DocumentNotAvailableError(f"document {url} is nested too deeply to parse") from e
     if not isinstance(doc, dict):
         raise DocumentNotAvailableError(f"document {url} is not a JSON object")
+    # A fetched document is as untrusted as a credential: the same limits apply before
+    # JSON-LD processing walks it.
+    problem = bounds_problem(doc)
+    if problem is not None:
+        raise DocumentNotAvailableError(f"document {url} refused: {problem}")
     return doc
 
 

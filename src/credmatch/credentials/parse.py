@@ -183,7 +183,7 @@ def _status(value: dict[str, Any]) -> StatusEntry:
     index = value.get("statusListIndex")
     try:
         parsed_index = int(index) if index is not None and not isinstance(index, bool) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
         parsed_index = None
     return StatusEntry(
         type=str(value.get("type") or ""),

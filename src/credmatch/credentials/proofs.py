@@ -91,6 +91,7 @@ def check_embedded_proofs(unsecured: Unsecured, proofs: list[Any], issuer: str |
             unknown.append(str(proof.get("type")))
             continue
         try:
+            _check_chain(proof, proofs)
             passed.append(_verify_one(unsecured, n, proof, suite, issuer))
         except MethodError as e:
             return Check("proof", False, f"proof[{n}]: {e}", e.code)
@@ -106,6 +107,24 @@ def check_embedded_proofs(unsecured: Unsecured, proofs: list[Any], issuer: str |
     if unknown:
         detail += f"; ignored proof(s) of unknown type {', '.join(unknown)}"
     return Check("proof", True, detail)
+
+
+def _check_chain(proof: dict[str, Any], proofs: list[Any]) -> None:
+    """Refuse proof chains: a dangling ``previousProof`` is an error (VC Data Integrity 4.3),
+    and a proper chain signs the earlier proofs too, which this verifier does not compute."""
+    if "previousProof" not in proof:
+        return
+    known = {p.get("id") for p in proofs if isinstance(p, dict) and isinstance(p.get("id"), str)}
+    for ref in as_list(proof["previousProof"]):
+        if not isinstance(ref, str) or ref not in known:
+            raise MethodError(
+                "bad_proof",
+                f"previousProof {ref!r} names no proof in this credential's proof set",
+            )
+    raise MethodError(
+        "unsupported_suite",
+        "proof chains (previousProof) are not supported; the chained proof was not checked",
+    )
 
 
 def _verify_one(

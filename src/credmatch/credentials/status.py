@@ -35,6 +35,7 @@ class StatusChecker:
         self._documents = documents
         self._verify_proof = verify_proof
         self._lists: dict[str, StatusList | None] = {}
+        self._unavailable: dict[str, str] = {}
 
     def check(self, doc: dict[str, Any]) -> Check:
         entries = as_list(doc.get("credentialStatus"))
@@ -64,7 +65,7 @@ class StatusChecker:
         url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
         try:
             index = int(entry.get("statusListIndex"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: JSON Infinity
             return Check(
                 "status",
                 False,
@@ -81,10 +82,7 @@ class StatusChecker:
         status_list = self._load(url)
         if status_list is None:
             return Check(
-                "status",
-                None,
-                f"status list {url} is not in the document store and fetching is off; "
-                "status unknown",
+                "status", None, f"status list {url}: {self._unavailable[url]}; status unknown"
             )
         if status_list.problem:
             return Check("status", False, f"status list {url}: {status_list.problem}", "bad_status")
@@ -123,7 +121,9 @@ class StatusChecker:
         if url not in self._lists:
             try:
                 doc = self._documents.load(url)
-            except DocumentNotAvailableError:
+            except DocumentNotAvailableError as e:
+                # Not fetched, or the fetch failed: the message says which.
+                self._unavailable[url] = str(e)
                 self._lists[url] = None
             else:
                 self._lists[url] = self._decode(url, doc)
@@ -153,17 +153,26 @@ class StatusChecker:
             return Check("status", False, "1EdTechRevocationList entry has no id URL", "bad_status")
         try:
             listing = self._documents.load(url)
-        except DocumentNotAvailableError:
+        except DocumentNotAvailableError as e:
+            return Check("status", None, f"revocation list {url}: {e}; status unknown")
+        # Only string ids can name a credential; anything else in a (fetched) list is ignored,
+        # and must not reach the set as an unhashable value.
+        revoked = {
+            ref
+            for ref in (
+                r.get("id") if isinstance(r, dict) else r
+                for r in as_list(listing.get("revokedCredentials"))
+            )
+            if isinstance(ref, str)
+        }
+        credential_id = doc.get("id")
+        if not isinstance(credential_id, str):
             return Check(
                 "status",
-                None,
-                f"revocation list {url} is not in the document store and fetching is off; "
-                "status unknown",
+                False,
+                "the credential has no string id, so the revocation list cannot be checked",
+                "bad_status",
             )
-        revoked = {
-            r.get("id") if isinstance(r, dict) else r
-            for r in as_list(listing.get("revokedCredentials"))
-        }
-        if doc.get("id") in revoked:
+        if credential_id in revoked:
             return Check("status", False, f"revoked per 1EdTech revocation list {url}", "revoked")
         return Check("status", True, f"not listed in 1EdTech revocation list {url}")

@@ -52,6 +52,8 @@ def decode(token: str) -> Jwt:
         signature = _b64(parts[2])
     except (ValueError, KeyFormatError) as e:
         raise CredentialFormatError(f"JWT part does not decode as base64url JSON: {e}") from e
+    except RecursionError as e:  # json's C decoder recurses once per nesting level
+        raise CredentialFormatError("JWT payload is JSON nested too deeply to parse") from e
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise CredentialFormatError("JWT header and payload must be JSON objects")
     return Jwt(header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)

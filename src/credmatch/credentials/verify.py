@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from credmatch.credentials import canonical, proofs, vcjwt
+from credmatch.credentials.bounds import MAX_CHARS, bounds_problem
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.model import Check, ParsedCredential, Report, is_valid
 from credmatch.credentials.parse import (
@@ -52,6 +53,9 @@ class Verifier:
             else:
                 jwt, credential = None, doc
             _require_credential(credential)
+            too_big = bounds_problem(credential)
+            if too_big is not None:
+                raise CredentialFormatError(f"refused without checking: {too_big}")
         except CredentialFormatError as e:
             return [format_report(source, str(e))]
         reports = [self._verify_one(credential, jwt, source)]
@@ -77,6 +81,12 @@ class Verifier:
         return self._verify_text(text, source)
 
     def _verify_text(self, text: str, source: str) -> list[Report]:
+        # Base64 (a JWT) inflates by 4/3 and JSON escapes by up to 6x; anything past twice the
+        # document limit cannot fit it once decoded.
+        if len(text) > 2 * MAX_CHARS:
+            return [
+                format_report(source, f"refused without parsing: over {2 * MAX_CHARS} characters")
+            ]
         stripped = text.strip()
         if stripped.startswith('"'):  # a VC-JWT as a JSON string (JSON Lines files)
             try:
@@ -91,6 +101,8 @@ class Verifier:
                 doc = json.loads(stripped)
             except json.JSONDecodeError as e:
                 return [format_report(source, f"not valid JSON: {e}")]
+            except RecursionError:  # json's C decoder recurses once per nesting level
+                return [format_report(source, "refused: JSON nested too deeply to parse")]
             return self.verify(doc, source)
         if stripped.startswith("ey") and stripped.count(".") == 2:
             return self.verify(stripped, source)

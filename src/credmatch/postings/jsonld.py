@@ -42,26 +42,36 @@ def resolve(value: object, graph: Mapping[str, Node]) -> object:
     return value
 
 
-def texts(value: object, graph: Mapping[str, Node]) -> list[str]:
+# References followed for one value at most: {"@id": ...} nodes may point at each other in a
+# cycle, and a JobPosting's values are never more than a couple of references away.
+_MAX_HOPS: Final = 4
+
+
+def texts(value: object, graph: Mapping[str, Node], _hops: int = 0) -> list[str]:
     """The text values of a property: strings, numbers, or nodes' name/description."""
-    value = resolve(value, graph)
+    target = resolve(value, graph)
+    if target is not value:
+        if _hops >= _MAX_HOPS:
+            return []
+        _hops += 1
+    value = target
     if value is None:
         return []
     if isinstance(value, list):
-        return [text for item in value for text in texts(item, graph)]
+        return [text for item in value for text in texts(item, graph, _hops)]
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [str(value)]
     if isinstance(value, Mapping):
-        return _node_texts(value, graph)
+        return _node_texts(value, graph, _hops)
     return []
 
 
-def _node_texts(node: Node, graph: Mapping[str, Node]) -> list[str]:
+def _node_texts(node: Node, graph: Mapping[str, Node], hops: int) -> list[str]:
     for key in ("@value", "value", "name", "description", "credentialCategory"):
         if key in node:
-            found = texts(node[key], graph)
+            found = texts(node[key], graph, hops)
             if found:
                 return found
     months = node.get("monthsOfExperience")

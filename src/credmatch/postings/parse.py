@@ -8,14 +8,13 @@ file name).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from credmatch.errors import PostingFormatError
-from credmatch.postings import jsonld
+from credmatch.postings import guard, jsonld
 from credmatch.postings.html_text import decode_entities, html_to_text, looks_like_html
 from credmatch.postings.identity import content_hash, fallback_id
 from credmatch.postings.model import DEFAULT_WEIGHTS, Posting, Section, Weights
@@ -43,6 +42,7 @@ def parse_jsonld(
     """
     if not isinstance(doc, Mapping):
         raise PostingFormatError(f"{source}: expected a JSON object, found {type(doc).__name__}")
+    guard.check_document(doc, source)
     if "@graph" in doc and not jsonld.is_job_posting(doc):
         return _single_from_graph(doc, source, weights)
     if not jsonld.is_job_posting(doc):
@@ -89,6 +89,7 @@ def parse_text(text: str, source: str, weights: Weights = DEFAULT_WEIGHTS) -> Po
     Header lines under the title (``Company: Acme``, ``Id: DE-42``) and YAML-style front
     matter give the organization, id, url and dates. Raises PostingFormatError.
     """
+    guard.check_text(text, source)
     header = split_header(text)
     if not header.title:
         raise PostingFormatError(f"{source}: the posting is empty; expected a title line")
@@ -168,11 +169,8 @@ def parse_posting(path_or_text: Path | str, weights: Weights = DEFAULT_WEIGHTS) 
         return posting
     text = path_or_text.strip()
     if text.startswith("{"):
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise PostingFormatError(f"<text>: not valid JSON ({e})") from e
-        return parse_jsonld(doc, "<text>", weights)
+        guard.check_text(text, "<text>")
+        return parse_jsonld(guard.loads(text, "<text>"), "<text>", weights)
     return parse_text(path_or_text, "<text>", weights)
 
 
@@ -243,9 +241,11 @@ def _read_json(
     content: str, path: Path, weights: Weights
 ) -> Iterator[Posting | PostingFormatError]:
     try:
-        data = json.loads(content)
-    except json.JSONDecodeError as e:
-        yield _error(f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})", e)
+        guard.check_text(content, str(path))
+        data = guard.loads(content, str(path))
+        guard.check_document(data, str(path))
+    except PostingFormatError as e:
+        yield e
         return
     records = list(_records(data, str(path)))
     single = len(records) == 1
@@ -294,9 +294,11 @@ def _read_jsonl(
             continue
         where = f"{path}#line{number}"
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield _error(f"{where}: not valid JSON ({e.msg}, column {e.colno})", e)
+            guard.check_text(line, where)
+            data = guard.loads(line, where)
+            guard.check_document(data, where)
+        except PostingFormatError as e:
+            yield e
             continue
         for label, node, graph in _records(data, where):
             source = where if label == "0" else f"{where}/{label}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from credmatch.domain.cover import Offer, Recommendation, recommend
@@ -109,8 +109,6 @@ class Matcher:
         self._max_page = max_page
 
     def policy(self, flt: CandidateFilter) -> MatchPolicy:
-        from dataclasses import replace
-
         return replace(
             self._policy, trust=replace(self._policy.trust, verified_only=flt.verified_only)
         )
@@ -274,8 +272,6 @@ def _pairs(reqs: Sequence[RequirementView]) -> list[dict[str, Any]]:
 
 
 def _with_rank(match: Match, rank: int) -> Match:
-    from dataclasses import replace
-
     return replace(match, rank=rank)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from credmatch.api.export import sdl
 from tests.conftest import REPO
+
+from credmatch.api.export import sdl
 
 
 def test_schema_file_matches_the_code() -> None:

@@ -1,4 +1,5 @@
-"""The seed graph loaded once (real model) into the suite's Neo4j, and an API client on it."""
+"""Fixtures: the seed graph loaded once (real model) into the suite's Neo4j, and an API
+client on it. Registered in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from tests.conftest import REPO
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
@@ -19,6 +19,7 @@ from credmatch.graph.schema import ensure_schema
 from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
 from credmatch.services.seed import SeedLoadSummary, load_seed
+from tests.conftest import REPO
 
 SEED = REPO / "graph_seed"
 

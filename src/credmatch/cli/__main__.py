@@ -1,0 +1,7 @@
+"""``python -m credmatch.cli`` runs the ``credmatch`` command."""
+
+import sys
+
+from credmatch.cli import main
+
+sys.exit(main())
