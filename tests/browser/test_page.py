@@ -1,9 +1,10 @@
-"""The demo page, end to end in headless Chromium, against a GraphQL double of the planned API.
+"""The demo page, end to end in headless Chromium, against a GraphQL double of the API.
 
 The double serves the real ``src/credmatch/web`` files at ``/`` and answers ``/graphql`` by
-validating and executing the page's queries against the planned SDL (``planned_schema.graphql``)
-with graphql-core, over canned data: a query the schema does not allow fails the test, and the
-page only ever sees fields it asked for, shaped and null-checked by the schema.
+validating and executing the page's queries against the real SDL (``schema.graphql`` at the repo
+root, generated from the code) with graphql-core, over canned data: a query the schema does not
+allow fails the test, and the page only ever sees fields it asked for, shaped and null-checked by
+the schema.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync, parse, validate
@@ -25,11 +26,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+if TYPE_CHECKING:
+    from tests.browser.conftest import Page
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 WEB_DIR = REPO / "src" / "credmatch" / "web"
-SDL = Path(__file__).with_name("planned_schema.graphql")
+SDL = REPO / "schema.graphql"
 
 RECRUITER_KEY = "cm_recruiter_demo_7f3a9c"
 LEARNER_KEY = "cm_learner_demo_51be02"
@@ -725,62 +729,18 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-UNLABELLED_CONTROLS = """
-return [...document.querySelectorAll('input, select, textarea, button')]
-  .filter(el => el.offsetParent !== null)
-  .filter(el => el.tagName === 'BUTTON' ? !(el.textContent.trim() || el.getAttribute('aria-label'))
-                                         : !(el.labels.length || el.getAttribute('aria-label')))
-  .map(el => el.outerHTML.slice(0, 80));
-"""
-
-# WCAG 2.x contrast of every visible text run against its nearest opaque background.
-LOW_CONTRAST = """
-const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-const channel = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-const bgOf = el => {
-  for (let e = el; e; e = e.parentElement) {
-    const c = rgb(getComputedStyle(e).backgroundColor);
-    if (c.length === 3 || (c.length === 4 && c[3] >= 0.99)) return c.slice(0, 3);
-  }
-  return [255, 255, 255];
-};
-const bad = [];
-for (const el of document.querySelectorAll('body *')) {
-  if (!el.offsetParent && el.tagName !== 'BODY') continue;
-  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-  if (!own) continue;
-  const cs = getComputedStyle(el);
-  if (cs.clip === 'rect(0px, 0px, 0px, 0px)' || parseFloat(cs.opacity) < 1) continue;
-  const fg = rgb(cs.color).slice(0, 3), bg = bgOf(el);
-  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-  const ratio = (a + 0.05) / (b + 0.05);
-  const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
-  const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-  const what = `${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}"`;
-  if (ratio < need) bad.push(`${what}: ${ratio.toFixed(2)} < ${need}`);
-}
-return bad;
-"""
-
-
-def _check_accessibility(driver: Any) -> None:
-    assert driver.execute_script(UNLABELLED_CONTROLS) == []
-    assert driver.execute_script(LOW_CONTRAST) == []
-
-
 # ---------------------------------------------------------------------------
 # Tests
 # ---------------------------------------------------------------------------
 def test_recruiter_ranks_candidates_and_opens_a_gap_report(
-    driver: Any, base_url: str, api: ApiDouble, screenshot: Callable[..., Path]
+    driver: Any, page: Page, base_url: str, api: ApiDouble, screenshot: Callable[..., Path]
 ) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.get(base_url + "/")
     assert "credmatch" in driver.title
     assert _visible(driver, "#intro") and not _visible(driver, "#workspace")
-    _check_accessibility(driver)
+    page.check_accessibility()
 
     # A wrong key: the API's UNAUTHENTICATED error is shown, nothing is kept.
     _enter_key(driver, "not-a-key")
@@ -850,7 +810,7 @@ def test_recruiter_ranks_candidates_and_opens_a_gap_report(
         assert row.find_element("css selector", ".similarity").text == f"{ev['similarity']:.2f}"
     assert "+1 other credential" in rows[0].text
 
-    _check_accessibility(driver)
+    page.check_accessibility()
     assert screenshot("ranking", full_page=False).stat().st_size > 20_000
     screenshot("ranking-full")
 
@@ -934,7 +894,7 @@ def test_recruiter_ranks_candidates_and_opens_a_gap_report(
         )
         assert rec["achievement"]["issuer"]["name"] in card_el.text
     assert "Stacks into MSc Applied AI" in _one(driver, "#gap-report").text
-    _check_accessibility(driver)
+    page.check_accessibility()
     screenshot("gap-report")
 
     # Tabs follow the arrow keys.
@@ -964,7 +924,7 @@ def test_recruiter_ranks_candidates_and_opens_a_gap_report(
 
 
 def test_learner_sees_only_their_gap_report(
-    driver: Any, base_url: str, api: ApiDouble, screenshot: Callable[..., Path]
+    driver: Any, page: Page, base_url: str, api: ApiDouble, screenshot: Callable[..., Path]
 ) -> None:
     driver.get(base_url + "/")
     _enter_key(driver, LEARNER_KEY)
@@ -989,7 +949,7 @@ def test_learner_sees_only_their_gap_report(
         g["text"] for g in report["gaps"]
     ]
     assert len(_by_css(driver, "#gap-report .rec")) == len(recommendations(report["gaps"]))
-    _check_accessibility(driver)
+    page.check_accessibility()
     screenshot("learner-gap-report")
 
     # Someone else's id (forced past the read-only box): FORBIDDEN is shown, the session stays.

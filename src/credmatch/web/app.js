@@ -522,12 +522,17 @@ async function loadCandidates(reset) {
   }
 }
 
+/** Required requirements first (postings often list nice-to-haves first), else posting order. */
+function requiredFirst(coverage) {
+  return [...coverage].sort((a, b) => Number(b.requirement.required) - Number(a.requirement.required));
+}
+
 function evidenceTable(coverage, caption) {
   return h("table", { class: "evidence-table" },
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {},
       ["Requirement", "Coverage", "Credential", "Issuer", "Verification", "Similarity"].map((c) => h("th", { scope: "col" }, c)))),
-    h("tbody", {}, coverage.map(coverageRow)));
+    h("tbody", {}, requiredFirst(coverage).map(coverageRow)));
 }
 
 function coverageRow(cov) {
@@ -668,7 +673,18 @@ function renderGapReport(report) {
         ? h("ol", { class: "rec-list" }, report.recommendations.map(recommendationCard))
         : h("p", { class: "muted" }, report.gaps.length
           ? "No achievement in the catalog closes these gaps."
-          : "Nothing to recommend: every required requirement is met.")));
+          : "Nothing to recommend: every required requirement is met."),
+      report.recommendations.length ? stillOpen(report) : null));
+}
+
+/** Gaps no recommendation closes: without this the list reads as if it closed them all. */
+function stillOpen(report) {
+  const closed = new Set(report.recommendations.flatMap((r) => r.closes.map((c) => c.id)));
+  const open = report.gaps.filter((g) => !closed.has(g.id));
+  if (!open.length) return null;
+  return h("div", { class: "open-gaps" },
+    h("span", { class: "open-gaps-label" }, "No achievement in the catalog closes"),
+    h("ul", { class: "gap-chips" }, open.map((g) => h("li", { class: "chip chip-warn" }, g.text))));
 }
 
 // ---------------------------------------------------------------------------
