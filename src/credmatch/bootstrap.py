@@ -21,6 +21,7 @@ from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
 from credmatch.services.linking import LinkPolicy, load_skill_linker
 from credmatch.services.matching import Matcher
+from credmatch.services.ranking_cache import RankingCache
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Container:
     _embedder: Embedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _linker: SkillLinker | None = field(default=None, init=False)
+    ranking_cache: RankingCache = field(default_factory=RankingCache, init=False)
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -85,7 +87,7 @@ class Container:
     def matcher(self) -> Matcher:
         from credmatch.api.limits import MAX_PAGE_SIZE
 
-        return Matcher(self.store, self.match_policy(), MAX_PAGE_SIZE)
+        return Matcher(self.store, self.match_policy(), MAX_PAGE_SIZE, self.ranking_cache)
 
     async def skill_linker(self, refresh: bool = False) -> SkillLinker | None:
         if self._linker is None or refresh:

@@ -266,7 +266,9 @@ class KeyService:
         stamp = self._now()
         cutoff = stamp - timedelta(seconds=self._touch_interval)
         try:
-            await self._store.write(q.TOUCH_KEY, {"id": key_id, "now": stamp, "cutoff": cutoff})
+            await self._store.write(
+                q.TOUCH_KEY, {"id": key_id, "now": stamp, "cutoff": cutoff}, bump=False
+            )
         except (GraphError, GraphUnavailableError) as e:  # a missed stamp must not fail a request
             log.warning("could not stamp last use of API key %s: %s", key_id, e)
 

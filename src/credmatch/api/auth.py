@@ -207,7 +207,8 @@ class AuthGate:
             raise _too_large(int(declared), cap)
         principal = await self._service(connection).authenticate(_bearer(connection))
         body = await _read_body(receive, cap)
-        self._limiter.check(principal.key_id, self._batch_cost(body))
+        parsed = _json_body(connection, body)
+        self._limiter.check(principal.key_id, self._batch_cost(parsed))
         return principal, body
 
     def _service(self, connection: HTTPConnection) -> KeyService:
@@ -223,22 +224,37 @@ class AuthGate:
             self._keys = (store, service)
         return self._keys[1]
 
-    def _batch_cost(self, body: bytes) -> int:
-        if not body.lstrip().startswith(b"["):
+    def _batch_cost(self, parsed: Any) -> int:
+        if not isinstance(parsed, list):
             return 1
+        operations = parsed
         limit = self._settings.max_batch_operations
         if limit == 0:
             raise InputError(
                 "batched operations (a JSON array body) are not accepted: send one operation "
                 "per request"
             )
-        try:
-            operations = json.loads(body)
-        except ValueError as e:
-            raise InputError(f"request body is not valid JSON: {e}") from e
         if len(operations) > limit:
             raise InputError(f"a batch holds {len(operations)} operations; the limit is {limit}")
         return max(1, len(operations))
+
+
+def _json_body(connection: HTTPConnection, body: bytes) -> Any:
+    """A JSON POST body parsed once here, so malformed or hostile JSON gets a clear 400
+    instead of reaching the GraphQL library (which answers some of it with a 500)."""
+    if connection.scope.get("method") != "POST":
+        return None
+    if not connection.headers.get("content-type", "").startswith("application/json"):
+        raise InputError("send the GraphQL request as JSON (Content-Type: application/json)")
+    try:
+        parsed = json.loads(body)
+    except RecursionError as e:
+        raise InputError("request body JSON is nested too deeply; send flatter variables") from e
+    except ValueError as e:
+        raise InputError(f"request body is not valid JSON: {e}") from e
+    if not isinstance(parsed, dict | list):
+        raise InputError('the body must be a JSON object: {"query": ..., "variables": {...}}')
+    return parsed
 
 
 def _bearer(connection: HTTPConnection) -> str:

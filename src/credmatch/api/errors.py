@@ -30,7 +30,8 @@ class ErrorPolicy(SchemaExtension):
 
 def _shape(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
-    if original is None:  # a syntax or validation error: the message is about the query
+    if original is None or isinstance(original, GraphQLError):
+        # a syntax, validation or variable-coercion error: the message is about the query
         return _with(error, error.message, {"code": "GRAPHQL_VALIDATION"})
     if isinstance(original, CredmatchError):
         return _with(error, str(original), {"code": original.code})

@@ -105,7 +105,8 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
         loader = CredentialLoader(c.store, c.settings.ingest_batch_size)
         with progress_bar("verifying and loading") as advance:
             summary = await loader.load(verify_paths(verifier, args.paths), advance)
-        if summary.loaded:
+        # After a graph failure linking would fail too, and its error would hide the summary.
+        if summary.loaded and summary.error is None:
             await _relink(c)
         report = summary.to_json()
         if args.report:

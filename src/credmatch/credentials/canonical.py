@@ -28,6 +28,8 @@ def expand_safely(doc: dict[str, Any], documents: DocumentStore) -> list[Any]:
         expanded = processor.expand(doc, _options(documents))
     except jsonld.JsonLdError as e:
         raise UnsafeJsonLdError(f"JSON-LD expansion failed: {_jsonld_reason(e)}") from e
+    except ValueError as e:  # pyld raises bare ValueError for a relative @context IRI
+        raise UnsafeJsonLdError(f"JSON-LD expansion failed: {e}") from e
     if dropped:
         names = ", ".join(sorted({str(d) for d in dropped}))
         raise UnsafeJsonLdError(f"terms not defined by any @context: {names}")
@@ -51,6 +53,8 @@ def rdfc(doc: dict[str, Any] | list[Any], documents: DocumentStore) -> str:
         return str(jsonld.normalize(doc, options))
     except jsonld.JsonLdError as e:
         raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
+    except ValueError as e:  # pyld raises bare ValueError for a relative @context IRI
+        raise UnsafeJsonLdError(f"RDF canonicalisation failed: {e}") from e
 
 
 def _rdfc_expanded(expanded: list[Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,7 +139,7 @@ class StatusChecker:
             return StatusList(url, None, None, None, "it has no encodedList")
         try:
             raw = decode_multibase(encoded if encoded[:1] == "u" else "u" + encoded)
-            bits = gzip.decompress(raw)
+            bits = _gunzip(raw)
         except (KeyFormatError, OSError, EOFError, zlib.error) as e:
             return StatusList(url, None, None, None, f"encodedList is not GZIP+base64url: {e}")
         return StatusList(
@@ -176,3 +175,16 @@ class StatusChecker:
         if credential_id in revoked:
             return Check("status", False, f"revoked per 1EdTech revocation list {url}", "revoked")
         return Check("status", True, f"not listed in 1EdTech revocation list {url}")
+
+
+# A status list of 131,072 entries is 16 KiB; a million-entry list 128 KiB. Anything far larger
+# is a decompression bomb, refused before it is inflated.
+MAX_LIST_BYTES = 16 * 1024 * 1024
+
+
+def _gunzip(raw: bytes) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    bits = inflater.decompress(raw, MAX_LIST_BYTES)
+    if inflater.unconsumed_tail:
+        raise zlib.error(f"the list inflates to more than {MAX_LIST_BYTES} bytes")
+    return bits

@@ -68,16 +68,26 @@ def page(items: Sequence[T], first: int, after: str | None, max_first: int) -> P
     Returns Page(items, has_next, has_previous, start_cursor, end_cursor); cursors are the
     items' 1-based positions. ``first`` must be 0..``max_first``.
     """
+    start = page_offset(first, after, max_first)
+    return page_of(list(items[start : start + first]), start, len(items))
+
+
+def page_offset(first: int, after: str | None, max_first: int) -> int:
+    """Check ``first`` and ``after``; the 0-based offset of the page they ask for."""
     if max_first < 1:
         raise ConfigError(f"the page size limit is {max_first}; set it to 1 or more")
     if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= max_first:
         raise InputError(f"argument `first` is {first!r}; it must be between 0 and {max_first}")
-    start = 0 if after is None else decode_cursor(after)
-    chunk = list(items[start : start + first])
+    return 0 if after is None else decode_cursor(after)
+
+
+def page_of(chunk: list[T], start: int, total: int) -> Page[T]:
+    """The Page for ``chunk``, the items at 0-based ``start`` of ``total`` in all (for pages
+    cut by the database rather than from a list in memory)."""
     end = start + len(chunk)
     return Page(
         items=chunk,
-        has_next=end < len(items),
+        has_next=end < total,
         has_previous=start > 0,
         start_cursor=encode_cursor(start + 1) if chunk else None,
         end_cursor=encode_cursor(end) if chunk else None,

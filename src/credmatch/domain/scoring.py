@@ -6,9 +6,15 @@ import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from credmatch.domain.model import Coverage, Evidence, Match, MatchPolicy, RequirementSpec
+from credmatch.domain.model import (
+    VERDICTS,
+    Coverage,
+    Evidence,
+    Match,
+    MatchPolicy,
+    RequirementSpec,
+)
 from credmatch.errors import InputError
 
 # Scores equal to this many decimals are ties: two learners with the same evidence
@@ -139,48 +145,11 @@ def rank_candidates(
     return rank(kept)
 
 
-@dataclass(frozen=True)
-class ScoreRow:
-    """A learner's score without the evidence: what ranking a large population needs."""
-
-    learner_id: str
-    score: float
-    required_met: int
-
-
-def best_values(
-    rows: Iterable[tuple[str, str, str, bool, float]], policy: MatchPolicy
-) -> dict[str, dict[str, float]]:
-    """Per learner and requirement, the best similarity × trust from (learner, requirement,
-    verdict, issuer trusted, similarity) rows — the same value ``coverage`` computes."""
-    best: dict[str, dict[str, float]] = defaultdict(dict)
-    for learner, req, verdict, trusted, similarity in rows:
-        value = similarity * policy.trust.trust(verdict, trusted)
-        if value > best[learner].get(req, 0.0):
-            best[learner][req] = value
-    return best
-
-
-def rank_scores(
-    reqs: Sequence[RequirementSpec],
-    best: Mapping[str, Mapping[str, float]],
-    policy: MatchPolicy,
-    *,
-    min_score: float = 0.0,
-    all_required_met: bool = False,
-) -> list[ScoreRow]:
-    """Rank learners from their best values with exactly ``rank_candidates``' rules
-    (score, then required met, then learner id), without building their evidence."""
-    _check_unique_ids(reqs)
-    total = math.fsum(r.weight for r in reqs)
-    required = [r for r in reqs if r.required]
-    kept = []
-    for learner, values in best.items():
-        weighted = math.fsum(r.weight * values.get(r.id, 0.0) for r in reqs)
-        score = weighted / total if total else 0.0
-        met = sum(1 for r in required if values.get(r.id, 0.0) >= policy.gap_threshold)
-        if round(score, _SCORE_DECIMALS) < min_score or (all_required_met and met < len(required)):
-            continue
-        kept.append(ScoreRow(learner, score, met))
-    kept.sort(key=lambda s: (-round(s.score, _SCORE_DECIMALS), -s.required_met, s.learner_id))
-    return kept
+def trust_table(policy: MatchPolicy) -> dict[str, float]:
+    """``"verdict|issuerTrusted"`` -> trust, for ranking inside the database with exactly the
+    weights ``TrustPolicy.trust`` gives (booleans spelled as Cypher's toString does)."""
+    return {
+        f"{verdict}|{str(trusted).lower()}": policy.trust.trust(verdict, trusted)
+        for verdict in sorted(VERDICTS)
+        for trusted in (True, False)
+    }

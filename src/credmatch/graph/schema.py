@@ -18,11 +18,11 @@ class SchemaReport:
 async def ensure_schema(store: GraphStore, dimension: int, timeout_s: int = 300) -> SchemaReport:
     """Create every constraint and index that is missing, then wait until all are online."""
     for label, key in q.NODE_KEYS:
-        await store.write(q.unique_constraint(label, key))
+        await store.write(q.unique_constraint(label, key), bump=False)
     for name, label, prop in q.VECTOR_INDEXES:
-        await store.write(q.vector_index(name, label, prop), {"dimension": dimension})
-    await store.write(q.CREATE_SKILL_FULLTEXT)
-    await store.write(q.AWAIT_INDEXES, {"timeout_s": timeout_s})
+        await store.write(q.vector_index(name, label, prop), {"dimension": dimension}, bump=False)
+    await store.write(q.CREATE_SKILL_FULLTEXT, bump=False)
+    await store.write(q.AWAIT_INDEXES, {"timeout_s": timeout_s}, bump=False)
     await check_vector_dimensions(store, dimension)
     return await describe_schema(store)
 

@@ -10,6 +10,7 @@ import neo4j
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    DatabaseUnavailable,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -52,25 +53,43 @@ class GraphStore:
     async def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
         return await self._run(query, params, neo4j.RoutingControl.READ)
 
-    async def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Record]:
-        return await self._run(query, params, neo4j.RoutingControl.WRITE)
+    async def write(
+        self, query: str, params: Mapping[str, Any] | None = None, *, bump: bool = True
+    ) -> list[Record]:
+        """One write; ``bump`` also advances the graph version (off for schema commands,
+        which Neo4j will not mix with data writes, and for bookkeeping that cannot change a
+        ranking)."""
+        return (await self.write_all([(query, params or {})], bump=bump))[0]
 
-    async def write_all(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
-        """Run several writes in one transaction: all of them land, or none does."""
+    async def write_all(
+        self, statements: Sequence[tuple[str, Mapping[str, Any]]], *, bump: bool = True
+    ) -> list[list[Record]]:
+        """Run several writes in one transaction: all of them land, or none does. The graph
+        version moves in the same transaction, so cached rankings never outlive a change."""
+        steps = [*statements, (q.BUMP_VERSION, {})] if bump else list(statements)
 
-        async def work(tx: neo4j.AsyncManagedTransaction) -> None:
-            for query, params in statements:
+        @neo4j.unit_of_work(timeout=self._timeout_s)
+        async def work(tx: neo4j.AsyncManagedTransaction) -> list[list[Record]]:
+            out = []
+            for query, params in steps:
                 result = await tx.run(query, dict(params))
-                await result.consume()
+                out.append([record.data() async for record in result])
+            return out
 
         async with self._translated(), self._driver.session(database=self._database) as session:
-            await session.execute_write(work)
+            return await session.execute_write(work)
+
+    async def version(self) -> int:
+        """The graph version: it changes with every write that can change a ranking."""
+        rows = await self.read(q.GRAPH_VERSION)
+        return int(rows[0]["version"]) if rows else 0
 
     async def write_autocommit(self, query: str, params: Mapping[str, Any] | None = None) -> None:
         """Run a statement in an implicit transaction (needed by CALL ... IN TRANSACTIONS)."""
         async with self._translated(), self._driver.session(database=self._database) as session:
             result = await session.run(neo4j.Query(query), dict(params or {}))
             await result.consume()
+        await self.write_all([])  # moves the version
 
     async def ping(self) -> None:
         """Raise GraphUnavailableError unless Neo4j answers ``RETURN 1``."""
@@ -99,7 +118,7 @@ class GraphStore:
             raise GraphUnavailableError(
                 f"Neo4j rejected the credentials: {e.message}; check NEO4J_USER/NEO4J_PASSWORD"
             ) from e
-        except (ServiceUnavailable, SessionExpired) as e:
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as e:
             raise GraphUnavailableError(f"Neo4j is unavailable: {e}") from e
         except ClientError as e:
             raise GraphError(f"Neo4j refused a query ({e.code}): {e.message}") from e

@@ -13,11 +13,12 @@ from typing import Any
 
 from credmatch.domain.cover import Offer, Recommendation, recommend
 from credmatch.domain.model import Evidence, Match, MatchPolicy, RequirementSpec
-from credmatch.domain.paging import Page, decode_cursor, page
-from credmatch.domain.scoring import ScoreRow, best_values, rank_scores, score_candidate
+from credmatch.domain.paging import Page, page_of, page_offset
+from credmatch.domain.scoring import score_candidate, trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import match as q
 from credmatch.graph.store import GraphStore
+from credmatch.services.ranking_cache import RankingCache
 
 COUNTED_VERDICTS = ("verified", "unverifiable")
 
@@ -64,8 +65,10 @@ class CandidatePage:
     requirements: tuple[RequirementView, ...]
     matches: list[Match]
     total: int
-    page: Page[ScoreRow]
+    page: Page[str]  # learner ids
     learners: dict[str, LearnerInfo] = field(default_factory=dict)
+    # The scores the database ranked by; equal to each Match.score (a test holds them to it).
+    ranking_scores: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,10 +106,29 @@ def job_from_record(record: dict[str, Any]) -> JobView:
 
 
 class Matcher:
-    def __init__(self, store: GraphStore, policy: MatchPolicy, max_page: int = 100) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        policy: MatchPolicy,
+        max_page: int = 100,
+        cache: RankingCache | None = None,
+    ) -> None:
         self._store = store
         self._policy = policy
         self._max_page = max_page
+        self._cache = cache
+
+    async def _ranked_page(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of the ranking, from the cache while the graph version is unchanged."""
+        if self._cache is None:
+            return (await self._store.read(q.RANK_CANDIDATES, params))[0]
+        key = self._cache.key(params)
+        version = await self._store.version()
+        row = self._cache.get(key, version)
+        if row is None:
+            row = (await self._store.read(q.RANK_CANDIDATES, params))[0]
+            self._cache.put(key, version, row)
+        return row
 
     def policy(self, flt: CandidateFilter) -> MatchPolicy:
         return replace(
@@ -137,27 +159,34 @@ class Matcher:
         policy = self.policy(flt)
         if not 0.0 <= flt.min_score <= 1.0:
             raise InputError(f"minScore is {flt.min_score}; it must be between 0 and 1")
-        pairs = _pairs(reqs)
-        params = self._params(flt, pairs, learners, consent_required)
-        rows = await self._store.read(q.EVIDENCE_SUMMARY, params)
-        best = best_values(
-            (
-                (r["learner"], r["requirement"], r["verdict"], bool(r["trusted"]), r["similarity"])
-                for r in rows
-            ),
-            policy,
-        )
+        offset = page_offset(first, after, self._max_page)
         specs = [r.spec for r in reqs]
-        ranked = rank_scores(
-            specs, best, policy, min_score=flt.min_score, all_required_met=flt.all_required_met
-        )
-        window = page(ranked, first, after, self._max_page)
-        offset = decode_cursor(after) if after else 0
-        ids = [row.learner_id for row in window.items]
+        pairs = _pairs(reqs)
+        total_weight = sum(s.weight for s in specs)
+        if not pairs or total_weight <= 0:
+            return CandidatePage(reqs, [], 0, page_of([], offset, 0), {})
+        params = {
+            **self._params(flt, pairs, learners, consent_required),
+            "trust": trust_table(policy),
+            "weights": {s.id: s.weight for s in specs},
+            "required": {s.id: s.required for s in specs},
+            "requiredTotal": sum(1 for s in specs if s.required),
+            "totalWeight": total_weight,
+            "gap": policy.gap_threshold,
+            "minScore": flt.min_score,
+            "allRequiredMet": flt.all_required_met,
+            "offset": offset,
+            "first": first,
+        }
+        row = await self._ranked_page(params)
+        ids: list[str] = [r["learner"] for r in row["page"]]
         matches, names = await self._explain(specs, pairs, ids, flt, policy, consent_required)
-        for i, m in enumerate(matches):
-            matches[i] = _with_rank(m, offset + i + 1)
-        return CandidatePage(reqs, matches, len(ranked), window, names)
+        ranked = [_with_rank(m, offset + i + 1) for i, m in enumerate(matches)]
+        result = CandidatePage(
+            reqs, ranked, row["total"], page_of(ids, offset, row["total"]), names
+        )
+        result.ranking_scores = {r["learner"]: r["score"] for r in row["page"]}
+        return result
 
     async def _explain(
         self,

@@ -15,7 +15,7 @@ async def reembed(container: Container) -> LinkSummary:
     for query in (q.FORGET_VECTOR_LINKS, q.FORGET_EMBEDDING_ALIGNMENTS, q.FORGET_VECTORS):
         await store.write_autocommit(query)
     for name, _, _ in VECTOR_INDEXES:
-        await store.write(drop_index(name))
+        await store.write(drop_index(name), bump=False)
     await ensure_schema(store, embedder.dimension)
     linker = await container.skill_linker(refresh=True)
     return await link_all(store, embedder, container.link_policy(), linker)

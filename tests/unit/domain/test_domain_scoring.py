@@ -285,3 +285,16 @@ def test_verified_only_never_raises_a_score(evidence: list[Evidence]) -> None:
     )
     assert strict.score <= loose.score
     assert len(strict.gaps) >= len(loose.gaps)
+
+
+def test_trust_table_spells_what_trust_policy_says() -> None:
+    from credmatch.domain.model import MatchPolicy, TrustPolicy
+    from credmatch.domain.scoring import trust_table
+
+    table = trust_table(MatchPolicy(trust=TrustPolicy(unknown_issuer=0.5, unverifiable=0.3)))
+    assert table["verified|true"] == 1.0
+    assert table["verified|false"] == 0.5
+    assert table["unverifiable|false"] == pytest.approx(0.15)
+    assert table["revoked|true"] == table["expired|true"] == 0.0
+    strict = trust_table(MatchPolicy(trust=TrustPolicy(verified_only=True)))
+    assert strict["verified|false"] == strict["unverifiable|true"] == 0.0

@@ -7,7 +7,9 @@ Values are always ``$parameters``; Cypher text is never built from data. Modules
 
 from credmatch.graph.queries.schema import (
     AWAIT_INDEXES,
+    BUMP_VERSION,
     CREATE_SKILL_FULLTEXT,
+    GRAPH_VERSION,
     NODE_KEYS,
     PING,
     SHOW_CONSTRAINTS,
@@ -21,7 +23,9 @@ from credmatch.graph.queries.schema import (
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BUMP_VERSION",
     "CREATE_SKILL_FULLTEXT",
+    "GRAPH_VERSION",
     "NODE_KEYS",
     "PING",
     "SHOW_CONSTRAINTS",

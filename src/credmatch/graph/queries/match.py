@@ -20,8 +20,11 @@ RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, 
        requirements
 """
 
-# One row per (learner, requirement, verdict, issuer trusted): enough to rank everyone.
-EVIDENCE_SUMMARY = """
+# Scores, filters, orders and pages every holder inside Neo4j, so only one page of learner
+# ids crosses the wire whatever the population. $trust maps "verdict|issuerTrusted" to the
+# weight TrustPolicy gives it (computed in the domain layer, not here); the order is
+# rank_scores' order: score (9 decimals), then required met, then learner id.
+RANK_CANDIDATES = """
 UNWIND $pairs AS p
 MATCH (:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
 WHERE c.verdict IN $verdicts
@@ -29,8 +32,18 @@ WHERE c.verdict IN $verdicts
   AND ($learners IS NULL OR l.id IN $learners)
   AND ($issuers IS NULL OR c.issuerId IN $issuers)
   AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
-RETURN l.id AS learner, p.requirement AS requirement, c.verdict AS verdict,
-       c.issuerTrusted AS trusted, max(p.similarity) AS similarity
+WITH l, p.requirement AS req,
+     max(p.similarity *
+         coalesce($trust[c.verdict + '|' + toString(coalesce(c.issuerTrusted, false))], 0.0))
+       AS value
+WHERE value > 0
+WITH l, sum($weights[req] * value) / $totalWeight AS score,
+     sum(CASE WHEN $required[req] AND value >= $gap THEN 1 ELSE 0 END) AS met
+WHERE round(score, 9) >= $minScore AND (NOT $allRequiredMet OR met = $requiredTotal)
+WITH l.id AS learner, score, met
+ORDER BY round(score, 9) DESC, met DESC, learner
+WITH collect({learner: learner, score: score, met: met}) AS ranked
+RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
 """
 
 # Every counted credential behind a learner's coverage, for the learners on one page.
