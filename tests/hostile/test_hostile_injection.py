@@ -172,9 +172,9 @@ def query_log(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(query)
         return await run(self, query, params, routing)
 
-    async def logged_write_all(self: GraphStore, statements: Any) -> None:
+    async def logged_write_all(self: GraphStore, statements: Any, **options: Any) -> Any:
         seen.extend(query for query, _ in statements)
-        await write_all(self, statements)
+        return await write_all(self, statements, **options)
 
     monkeypatch.setattr(GraphStore, "_run", logged_run)
     monkeypatch.setattr(GraphStore, "write_all", logged_write_all)
