@@ -1,7 +1,8 @@
 """Rank candidates, explain each match, report gaps and recommend gap-closing credentials.
 
 Round trips per ``candidates`` call are fixed whatever the page size: the job and its links,
-one aggregate over every holder, then evidence and names for the page's learners.
+the graph version, one query that scores and pages every holder (skipped when the page is
+cached for this version), then evidence and names for the page's learners.
 """
 
 from __future__ import annotations
