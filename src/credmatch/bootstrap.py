@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class Container:
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _linker: SkillLinker | None = field(default=None, init=False)
     ranking_cache: RankingCache = field(default_factory=RankingCache, init=False)
+    link_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def embedder(self) -> Embedder:
         if self._embedder is None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from credmatch.bootstrap import Container
 from credmatch.credentials.model import Report
-from credmatch.errors import InputError
+from credmatch.errors import GraphError, InputError
 from credmatch.graph.queries import ingest as q
 from credmatch.postings import Posting
 from credmatch.services.credentials import CredentialLoader, reject_reason
@@ -18,6 +19,7 @@ from credmatch.services.postings import upsert_posting
 from credmatch.services.rows import graph_verdict
 
 MAX_CREDENTIALS = 500
+log = logging.getLogger("credmatch.ingest")
 
 
 @dataclass(frozen=True)
@@ -60,5 +62,13 @@ class ApiIngest:
         return [CredentialResult(r, graph_verdict(r), reject_reason(r) is None) for r in reports]
 
     async def _relink(self) -> None:
-        linker = await self._c.skill_linker()
-        await link_all(self._c.store, self._c.embedder(), self._c.link_policy(), linker)
+        """Embed and link what the write added. One relink at a time per process: concurrent
+        ones would only race for the same pending nodes. Linking works off what is pending,
+        so when a concurrent write deletes a node under it, the next relink finishes the job:
+        the write that was asked for has landed either way."""
+        async with self._c.link_lock:
+            linker = await self._c.skill_linker()
+            try:
+                await link_all(self._c.store, self._c.embedder(), self._c.link_policy(), linker)
+            except GraphError as e:
+                log.warning("linking deferred to the next write or `credmatch link`: %s", e)

@@ -60,7 +60,11 @@ async def embed_pending(store: GraphStore, embedder: Embedder) -> int:
         ),
     )
     for pending, setter, text_of in kinds:
-        while rows := await store.read(pending, {"limit": BATCH * 4}):
+        while found := await store.read(pending, {"limit": BATCH * 4}):
+            # A node deleted by a concurrent write while this read ran comes back empty.
+            rows = [r for r in found if r["id"] is not None]
+            if not rows:
+                break
             vectors = embedder.encode([text_of(r) or r["id"] for r in rows])
             await store.write(
                 setter,

@@ -7,13 +7,13 @@ the cosine so thresholds mean what the embedding model means.
 from __future__ import annotations
 
 PENDING_ACHIEVEMENTS = """
-MATCH (a:Achievement) WHERE a.embedding IS NULL
+MATCH (a:Achievement) WHERE a.embedding IS NULL AND a.name IS NOT NULL
 RETURN a.id AS id, a.name AS name, coalesce(a.description, a.criteria, '') AS description
 LIMIT $limit
 """
 
 PENDING_REQUIREMENTS = """
-MATCH (r:Requirement) WHERE r.embedding IS NULL
+MATCH (r:Requirement) WHERE r.embedding IS NULL AND r.text IS NOT NULL
 RETURN r.id AS id, r.text AS text, r.context AS context
 LIMIT $limit
 """
