@@ -1,0 +1,116 @@
+"""Every query and mutation × every role (and no key, a wrong key, a revoked key), through
+HTTP. The expectations are written out by hand here, not derived from the policy table."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from tests.support.seeded import Seeded, first_job
+
+from credmatch.bootstrap import bootstrap
+from credmatch.keys import KeyService, Role
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
+
+BROWSE = {"jobPostings", "jobPosting", "achievements", "issuers", "skills"}
+ALLOWED: dict[str, set[str]] = {
+    "recruiter": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
+                  "linkSkills", "learner"} | BROWSE,
+    "jobboard": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
+                 "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"} | BROWSE,
+    "issuer": {"health", "viewer", "ingestCredentials"} | BROWSE,
+    "learner": {"health", "viewer", "skillGap", "linkSkills", "learner", "setDiscoverable"}
+    | BROWSE,
+}  # fmt: skip
+
+
+def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """One harmless call per operation (learner-scoped ones name the learner key's learner,
+    except eraseLearner, which names a learner nobody's key is bound to)."""
+    return {
+        "health": ("{ health { neo4j } }", {}),
+        "viewer": ("{ viewer { role } }", {}),
+        "candidates": ("query($j: ID!) { candidates(jobId: $j, first: 1) { totalCount } }",
+                       {"j": job}),
+        "candidatesForSkills": ('{ candidatesForSkills(skills: ["SQL"], first: 1) '
+                                "{ totalCount } }", {}),
+        "skillGap": ("query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
+                     {"l": learner, "j": job}),
+        "jobPostings": ("{ jobPostings(first: 1) { id } }", {}),
+        "jobPosting": ("query($j: ID!) { jobPosting(id: $j) { id } }", {"j": job}),
+        "achievements": ("{ achievements(first: 1) { id } }", {}),
+        "issuers": ("{ issuers { id } }", {}),
+        "skills": ('{ skills(search: "welding", first: 1) { uri } }', {}),
+        "linkSkills": ('{ linkSkills(text: "welding", first: 1) { uri } }', {}),
+        "learner": ("query($l: ID!) { learner(id: $l) { id } }", {"l": learner}),
+        "upsertJobPosting": (
+            'mutation { upsertJobPosting(input: {id: "matrix-posting", title: "Welder", '
+            'description: "Requirements: MIG welding"}) { id } }', {}),
+        "deleteJobPosting": ('mutation { deleteJobPosting(id: "matrix-no-such-posting") }', {}),
+        "ingestCredentials": ("mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) "
+                              "{ rejected } }", {"c": [{"not": "a credential"}]}),
+        "setDiscoverable": ("mutation($l: ID!) { setDiscoverable(learnerId: $l, "
+                            "discoverable: true) { discoverable } }", {"l": learner}),
+        "eraseLearner": ('mutation { eraseLearner(learnerId: "did:example:matrix-nobody") }', {}),
+    }  # fmt: skip
+
+
+def outcome(client: TestClient, key: str | None, query: str, variables: dict[str, Any]) -> str:
+    headers = {"Authorization": f"Bearer {key}"} if key is not None else {}
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    if response.status_code == 401:
+        return "unauthenticated"
+    assert response.status_code == 200, response.text
+    codes = {e["extensions"]["code"] for e in response.json().get("errors", [])}
+    if "FORBIDDEN" in codes:
+        return "forbidden"
+    assert codes <= {"NOT_FOUND"}, response.json()  # allowed; at most "no such record"
+    return "allowed"
+
+
+def _revoked_key(seeded: Seeded) -> str:
+    async def make() -> str:
+        container = bootstrap(seeded.settings)
+        try:
+            service = KeyService(container.store)
+            issued = await service.create(Role.ADMIN, label="revoked in the matrix test")
+            await service.revoke(issued.info.id)
+            return issued.token
+        finally:
+            await container.close()
+
+    return asyncio.run(make())
+
+
+def test_every_operation_for_every_role(api: TestClient, seeded: Seeded) -> None:
+    ops = operations(first_job(api, seeded.keys["recruiter"], "Welder"), seeded.learner)
+    seen: dict[tuple[str, str], str] = {}
+    for role in ("recruiter", "jobboard", "issuer", "learner", "admin"):
+        for name, (query, variables) in ops.items():
+            seen[role, name] = outcome(api, seeded.keys[role], query, variables)
+    api.post(
+        "/graphql",
+        json={"query": 'mutation { deleteJobPosting(id: "matrix-posting") }'},
+        headers={"Authorization": f"Bearer {seeded.keys['admin']}"},
+    )
+    expected = {
+        (role, name): "allowed" if role == "admin" or name in ALLOWED[role] else "forbidden"
+        for role, name in seen
+    }
+    assert seen == expected
+
+
+def test_every_operation_refuses_no_key_a_wrong_key_and_a_revoked_key(
+    api: TestClient, seeded: Seeded
+) -> None:
+    ops = operations(first_job(api, seeded.keys["recruiter"], "Welder"), seeded.learner)
+    admin = seeded.keys["admin"]
+    wrong = admin[:-4] + ("AAAA" if not admin.endswith("AAAA") else "BBBB")
+    for key in (None, wrong, "not-a-key", _revoked_key(seeded)):
+        for name, (query, variables) in ops.items():
+            assert outcome(api, key, query, variables) == "unauthenticated", (key, name)
