@@ -23,7 +23,7 @@ RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, 
 # Scores, filters, orders and pages every holder inside Neo4j, so only one page of learner
 # ids crosses the wire whatever the population. $trust maps "verdict|issuerTrusted" to the
 # weight TrustPolicy gives it (computed in the domain layer, not here); the order is
-# rank_scores' order: score (9 decimals), then required met, then learner id.
+# the domain's rank() order: score (9 decimals), then required met, then learner id.
 RANK_CANDIDATES = """
 UNWIND $pairs AS p
 MATCH (:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
