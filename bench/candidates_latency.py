@@ -5,14 +5,17 @@ Run from the repo root, after bench/synthetic_graph.py loaded a graph into the s
     PYTHONPATH=src .venv/bin/python bench/candidates_latency.py \\
         --neo4j-home var/bench/neo4j-10k --port 7801 [--requests 300] [--duration 20]
 
-Three paths, timed the same way (sequential p50/p95/p99 over random jobs after a warm-up, then
+Four paths, timed the same way (sequential p50/p95/p99 over random jobs after a warm-up, then
 requests/s with 4 and 8 concurrent clients for a bounded time):
 
 * ``product-http``: the real API (``uvicorn credmatch.server:create_app`` in a subprocess on
   127.0.0.1, rate limit lifted so it does not throttle the benchmark) queried over HTTP with
   httpx and an API key from KeyService.create;
 * ``product-bolt``: ``Matcher.candidates`` in this process, straight over Bolt (no HTTP, no
-  GraphQL): ranking over the precomputed SATISFIED_BY edges;
+  GraphQL): the posting's ranking read from its match table (MATCHES edges);
+* ``live-bolt``: what the product does while a posting's match table is being refreshed, or
+  for filters the table does not hold (issuers, issued after): the ranking computed in one
+  Cypher query over every holder of every achievement linked by SATISFIED_BY;
 * ``straightforward-bolt``: no precomputed edges: each requirement's embedding is searched in
   the achievement vector index at query time (``db.index.vector.queryNodes``, same k, floor
   and similarity mapping as the linker), then the same holder aggregation, ranking and
@@ -47,7 +50,6 @@ from synthetic_graph import PASSWORD, bench_settings
 
 from credmatch.bootstrap import bootstrap
 from credmatch.domain.model import RequirementSpec
-from credmatch.domain.paging import Page
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.store import GraphStore
@@ -89,23 +91,6 @@ CALL (r) {
 }
 RETURN r {.id, .text, .weight, .required, .kind, .section} AS req, links
 ORDER BY r.position
-"""
-
-# Proposed fix (not in the product yet): score, sort and page in Cypher, so only the page
-# crosses Bolt instead of one row per (holder, requirement). Same rules as rank_scores for the
-# default filter (consent required, verified + unverifiable counted, no issuer/date filter).
-PUSHDOWN_RANK = """
-UNWIND $pairs AS p
-MATCH (:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
-WHERE c.verdict IN $verdicts AND l.discoverable
-WITH l, p.requirement AS req,
-     max(p.similarity * CASE c.verdict WHEN 'verified' THEN 1.0 ELSE $unverifiable END
-         * CASE WHEN c.issuerTrusted THEN 1.0 ELSE $unknownIssuer END) AS value
-WITH l, sum($weights[req] * value) / $total AS score,
-     sum(CASE WHEN $required[req] AND value >= $gap THEN 1 ELSE 0 END) AS met
-WITH l.id AS learner, score, met ORDER BY round(score, 9) DESC, met DESC, learner
-WITH collect(learner) AS ranked
-RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
 """
 
 JOB_IDS = "MATCH (j:JobPosting) RETURN j.id AS id ORDER BY j.id"
@@ -229,33 +214,13 @@ def straightforward(matcher: Matcher, store: GraphStore, policy: LinkPolicy, fir
     return call
 
 
-def pushdown(matcher: Matcher, store: GraphStore, first: int) -> Call:
-    """The proposed fix: same round trips as the product, ranking done inside Neo4j."""
-    policy = matcher.policy(CandidateFilter())
+def live(matcher: Matcher, first: int) -> Call:
+    """The product's fallback while a posting's match table is being refreshed: the same
+    round trips, the ranking computed live in Cypher over every holder (RANK_CANDIDATES)."""
 
     async def call(job_id: str) -> CandidatePage:
         job = await matcher.job(job_id)
-        reqs = job.requirements
-        specs = [r.spec for r in reqs]
-        pairs = [{"requirement": r.spec.id, "achievement": a, "similarity": s}
-                 for r in reqs for a, s in r.links]  # fmt: skip
-        rows = await store.read(
-            PUSHDOWN_RANK,
-            {
-                "pairs": pairs, "verdicts": ["verified", "unverifiable"],
-                "unverifiable": policy.trust.unverifiable,
-                "unknownIssuer": policy.trust.unknown_issuer,
-                "weights": {s.id: s.weight for s in specs},
-                "required": {s.id: s.required for s in specs},
-                "total": sum(s.weight for s in specs) or 1.0,
-                "gap": policy.gap_threshold, "offset": 0, "first": first,
-            },
-        )  # fmt: skip
-        ids = rows[0]["page"] if rows else []
-        # Evidence and names for the page: the product's own (private) step, unchanged.
-        matches, names = await matcher._explain(specs, pairs, ids, CandidateFilter(), policy, True)
-        return CandidatePage(reqs, matches, rows[0]["total"] if rows else 0,
-                             Page([], False, False, None, None), names)  # fmt: skip
+        return await matcher.rank(job.requirements, first, None, CandidateFilter())
 
     return call
 
@@ -319,6 +284,8 @@ async def same_ranking(product: Call, plain: Call, jobs: Sequence[str]) -> tuple
 
 async def amain(args: argparse.Namespace) -> dict[str, Any]:
     home = Path(args.neo4j_home).resolve()
+    if args.no_cache:  # every request ranks: for the API subprocess and the Bolt paths alike
+        os.environ["CREDMATCH_RANKING_CACHE_SIZE"] = "0"
     settings = bench_settings(home, args.port)
     launcher = Neo4jLauncher(settings)
     launcher.start()
@@ -327,7 +294,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
     store = container.store
     matcher = container.matcher()
     policy = container.link_policy()
-    report: dict[str, Any] = {"neo4j_home": str(home)}
+    report: dict[str, Any] = {"neo4j_home": str(home), "ranking_cache": not args.no_cache}
     load_info = home / "bench-load.json"
     if load_info.is_file():
         report["graph"] = json.loads(load_info.read_text())["counts"]
@@ -352,16 +319,16 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                     j, args.first, None, CandidateFilter()
                 ),
                 "straightforward-bolt": straightforward(matcher, store, policy, args.first),
-                "pushdown-bolt": pushdown(matcher, store, args.first),
+                "live-bolt": live(matcher, args.first),
             }
             same = await same_ranking(
                 paths["product-bolt"], paths["straightforward-bolt"], jobs[: args.check_jobs]
             )
             report["same_top_page"] = f"{same[0]}/{same[1]} jobs"
             same = await same_ranking(
-                paths["product-bolt"], paths["pushdown-bolt"], jobs[: args.check_jobs]
+                paths["product-bolt"], paths["live-bolt"], jobs[: args.check_jobs]
             )
-            report["pushdown_same_top_page"] = f"{same[0]}/{same[1]} jobs"
+            report["live_same_top_page"] = f"{same[0]}/{same[1]} jobs"
             for name, call in paths.items():
                 if args.paths and name not in args.paths:
                     continue
@@ -405,6 +372,9 @@ def main() -> None:
         "--check-jobs", type=int, default=20, help="jobs compared for equal ranking"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-cache", action="store_true", help="turn the ranked-page cache off (cold requests)"
+    )
     parser.add_argument("--paths", nargs="+", help="only these paths (default: all four)")
     parser.add_argument("--out", help="write the report as JSON here")
     parser.add_argument("--stop", action="store_true", help="stop Neo4j at the end")

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from credmatch.bootstrap import match_policy
 from credmatch.config import Settings, load_settings
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
@@ -38,6 +39,7 @@ from credmatch.graph.queries import ingest as ingest_q
 from credmatch.graph.schema import ensure_schema
 from credmatch.graph.store import GraphStore
 from credmatch.services.linking import LinkPolicy, embed_pending, link_satisfied
+from credmatch.services.match_table import refresh_matches
 from credmatch.services.rows import achievement_text, text_hash
 from credmatch.services.taxonomy import import_taxonomy
 from credmatch.taxonomy.esco import EscoCsvSource
@@ -285,7 +287,7 @@ def _log(msg: str, t0: float) -> None:
     print(f"[{time.monotonic() - t0:7.1f}s] {msg}", flush=True)
 
 
-async def load(store: GraphStore, shape: Shape, t0: float) -> dict[str, Any]:
+async def load(store: GraphStore, settings: Settings, shape: Shape, t0: float) -> dict[str, Any]:
     """Write the whole synthetic graph into an empty database; returns timings and counts."""
     rng = np.random.default_rng(shape.seed)
     timings: dict[str, float] = {}
@@ -339,12 +341,16 @@ async def load(store: GraphStore, shape: Shape, t0: float) -> dict[str, Any]:
         if written % 100_000 < len(batch):
             _log(f"{written} credentials", t0)
     lap("credentials")
+    refreshed = await refresh_matches(store, match_policy(settings))
+    _log(f"match table: {refreshed.jobs} postings, {refreshed.rows} rows", t0)
+    lap("match_table")
     counts = (await store.read(COUNTS))[0]
     return {"timings_s": timings, "requirements_linked": linked[0], "counts": counts}
 
 
 def store_size(home: Path) -> str:
-    data = home / "data"
+    """The database's store files (not the transaction logs, which retention trims)."""
+    data = home / "data" / "databases" / "neo4j"
     target = data if data.is_dir() else home
     out = subprocess.run(["du", "-sh", str(target)], capture_output=True, text=True, check=False)
     return out.stdout.split()[0] if out.stdout else "?"
@@ -370,7 +376,7 @@ async def amain(args: argparse.Namespace) -> None:
     store = connect(settings)
     try:
         started = time.monotonic()
-        report = await load(store, shape, t0)
+        report = await load(store, settings, shape, t0)
         report["load_s"] = round(time.monotonic() - started, 1)
     finally:
         await store.close()

@@ -20,7 +20,8 @@ from credmatch.embeddings import (
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
-from credmatch.services.linking import LinkPolicy, load_skill_linker
+from credmatch.services.linking import LinkPolicy, LinkSummary, link_all, load_skill_linker
+from credmatch.services.match_table import MatchRefresh, refresh_matches
 from credmatch.services.matching import Matcher
 from credmatch.services.ranking_cache import RankingCache
 
@@ -39,8 +40,12 @@ class Container:
     _embedder: Embedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _linker: SkillLinker | None = field(default=None, init=False)
-    ranking_cache: RankingCache = field(default_factory=RankingCache, init=False)
+    ranking_cache: RankingCache | None = field(default=None, init=False)
     link_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        if self.settings.ranking_cache_size > 0:
+            self.ranking_cache = RankingCache(self.settings.ranking_cache_size)
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -78,13 +83,7 @@ class Container:
         )
 
     def match_policy(self, verified_only: bool = False) -> MatchPolicy:
-        s = self.settings
-        trust = TrustPolicy(
-            unknown_issuer=s.unknown_issuer_weight,
-            unverifiable=s.unverifiable_weight,
-            verified_only=verified_only,
-        )
-        return MatchPolicy(gap_threshold=s.gap_threshold, trust=trust)
+        return match_policy(self.settings, verified_only)
 
     def matcher(self) -> Matcher:
         from credmatch.api.limits import MAX_PAGE_SIZE
@@ -96,10 +95,37 @@ class Container:
             self._linker = await load_skill_linker(self.store, self.embedder())
         return self._linker
 
+    async def relink(self, refresh_linker: bool = False) -> LinkSummary:
+        """Embed and link whatever is pending, then bring the match table up to date.
+
+        One at a time per process: concurrent passes would only race for the same pending
+        nodes. Everything works off what is flagged or pending in the graph, so a pass that
+        fails is finished by the next one."""
+        async with self.link_lock:
+            linker = await self.skill_linker(refresh=refresh_linker)
+            summary = await link_all(self.store, self.embedder(), self.link_policy(), linker)
+            summary.matches = await refresh_matches(self.store, self.match_policy())
+            return summary
+
+    async def refresh_matches(self) -> MatchRefresh:
+        """Only the match-table refresh (no model needed), one pass at a time per process."""
+        async with self.link_lock:
+            return await refresh_matches(self.store, self.match_policy())
+
     async def close(self) -> None:
         await self.store.close()
         if self._cache is not None:
             self._cache.close()
+
+
+def match_policy(s: Settings, verified_only: bool = False) -> MatchPolicy:
+    """The trust weights and gap threshold the settings ask for."""
+    trust = TrustPolicy(
+        unknown_issuer=s.unknown_issuer_weight,
+        unverifiable=s.unverifiable_weight,
+        verified_only=verified_only,
+    )
+    return MatchPolicy(gap_threshold=s.gap_threshold, trust=trust)
 
 
 def bootstrap(settings: Settings, embedder: Embedder | None = None) -> Container:

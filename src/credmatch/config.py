@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=0)
     max_tokens: int = Field(default=2000, ge=100)
     query_cache_size: int = Field(default=256, ge=1)
+    ranking_cache_size: int = Field(default=512, ge=0)  # ranked pages per process; 0: off
+    # How often the API expires credentials whose validUntil passed and refreshes the match
+    # table (also done after every write and at start-up); 0: only then.
+    match_refresh_interval_s: float = Field(default=300.0, ge=0)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     rate_limit_per_s: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)

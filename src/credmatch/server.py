@@ -53,11 +53,18 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
         # Load the model and the skill linker in the background: the first linkSkills or
         # upsertJobPosting does not pay for it, and /healthz answers at once meanwhile.
         warming = asyncio.create_task(_warm(container)) if settings.warm_model else None
+        # Bring the match table up to date (left stale by a crash, or built under other trust
+        # settings; rankings are computed live until it is), then keep expiring credentials
+        # whose validUntil passes.
+        refreshing = asyncio.create_task(
+            _maintain_matches(container, settings.match_refresh_interval_s)
+        )
         try:
             yield
         finally:
-            if warming is not None:
-                warming.cancel()
+            for task in (warming, refreshing):
+                if task is not None:
+                    task.cancel()
             await container.close()
 
     app = Starlette(lifespan=lifespan)
@@ -78,6 +85,24 @@ async def _warm(container: Container) -> None:
         await container.skill_linker()
     except CredmatchError as e:  # Neo4j down at start-up: the first request will retry
         log.warning("model warm-up deferred: %s", e)
+
+
+async def _maintain_matches(container: Container, interval_s: float) -> None:
+    while True:
+        try:
+            done = await container.refresh_matches()
+            if done.jobs or done.learners or done.expired:
+                log.info(
+                    "match table refreshed: %d postings, %d learners, %d credentials expired",
+                    done.jobs,
+                    done.learners,
+                    done.expired,
+                )
+        except CredmatchError as e:  # Neo4j down: the next pass (or write) retries
+            log.warning("match table refresh deferred: %s", e)
+        if interval_s <= 0:
+            return
+        await asyncio.sleep(interval_s)
 
 
 async def _healthz(request: Request) -> JSONResponse:

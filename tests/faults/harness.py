@@ -158,6 +158,8 @@ class GraphState:
     alignments: dict[str, int]  # ALIGNS_TO per source (issuer-declared or from embeddings)
     achievements: frozenset[str]
     learners: frozenset[str]
+    matches: dict[tuple[str, str], tuple[float, int, str]]  # (learner, job) -> score, met, key
+    stale: int  # postings and learners still flagged for a match-table refresh
 
 
 def snapshot(server: PrivateNeo4j) -> GraphState:
@@ -211,6 +213,14 @@ def snapshot(server: PrivateNeo4j) -> GraphState:
                 r["id"] for r in rows("MATCH (a:Achievement) RETURN a.id AS id")
             ),
             learners=frozenset(r["id"] for r in rows("MATCH (l:Learner) RETURN l.id AS id")),
+            matches={
+                (r["l"], r["j"]): (round(r["s"], 9), r["m"], r["k"])
+                for r in rows(
+                    "MATCH (l:Learner)-[m:MATCHES]->(j:JobPosting) "
+                    "RETURN l.id AS l, j.id AS j, m.score AS s, m.met AS m, m.rankKey AS k"
+                )
+            },
+            stale=rows("MATCH (n) WHERE n.matchesStale = true RETURN count(n) AS n")[0]["n"],
         )
 
 
@@ -230,6 +240,8 @@ def assert_same_graph(got: GraphState, want: GraphState) -> None:
     assert got.learners == want.learners
     assert got.embedded == want.embedded
     assert got.alignments == want.alignments
+    assert got.stale == want.stale == 0, "the match table was left flagged for a refresh"
+    assert got.matches == want.matches
 
 
 def half_written(state: GraphState) -> list[str]:

@@ -201,10 +201,7 @@ def _link(args: argparse.Namespace) -> int:
 
 
 async def _relink(c: Container) -> Any:
-    from credmatch.services.linking import link_all
-
-    linker = await c.skill_linker(refresh=True)
-    return await link_all(c.store, c.embedder(), c.link_policy(), linker)
+    return await c.relink(refresh_linker=True)
 
 
 def _link_skills(args: argparse.Namespace) -> int:

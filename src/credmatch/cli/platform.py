@@ -83,7 +83,6 @@ async def _prepare(container: Container, settings: Settings) -> None:
     """Load the seed into an empty graph (or finish linking); make the demo keys."""
     from credmatch.cli.summaries import print_seed_summary
     from credmatch.services.demo import ensure_demo_keys, graph_counts
-    from credmatch.services.linking import link_all
     from credmatch.services.seed import load_seed
 
     counts = await graph_counts(container.store)
@@ -93,8 +92,7 @@ async def _prepare(container: Container, settings: Settings) -> None:
             print_seed_summary(await load_seed(container, settings.seed_dir, progress=advance))
     else:
         print("graph already loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        linker = await container.skill_linker()
-        await link_all(container.store, container.embedder(), container.link_policy(), linker)
+        await container.relink()
     keys_file = settings.neo4j_home.parent / "demo-keys.json"
     keys, created = await ensure_demo_keys(container.store, keys_file)
     if created:

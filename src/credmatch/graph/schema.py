@@ -21,8 +21,11 @@ async def ensure_schema(store: GraphStore, dimension: int, timeout_s: int = 300)
         await store.write(q.unique_constraint(label, key), bump=False)
     for name, label, prop in q.VECTOR_INDEXES:
         await store.write(q.vector_index(name, label, prop), {"dimension": dimension}, bump=False)
+    for statement in q.RANGE_INDEXES:
+        await store.write(statement, bump=False)
     await store.write(q.CREATE_SKILL_FULLTEXT, bump=False)
     await store.write(q.AWAIT_INDEXES, {"timeout_s": timeout_s}, bump=False)
+    await store.write_autocommit(q.BACKFILL_EXPIRES_AT)
     await check_vector_dimensions(store, dimension)
     return await describe_schema(store)
 

@@ -14,7 +14,6 @@ from credmatch.errors import GraphError, InputError
 from credmatch.graph.queries import ingest as q
 from credmatch.postings import Posting
 from credmatch.services.credentials import CredentialLoader, reject_reason
-from credmatch.services.linking import link_all
 from credmatch.services.postings import upsert_posting
 from credmatch.services.rows import graph_verdict
 
@@ -62,13 +61,10 @@ class ApiIngest:
         return [CredentialResult(r, graph_verdict(r), reject_reason(r) is None) for r in reports]
 
     async def _relink(self) -> None:
-        """Embed and link what the write added. One relink at a time per process: concurrent
-        ones would only race for the same pending nodes. Linking works off what is pending,
-        so when a concurrent write deletes a node under it, the next relink finishes the job:
-        the write that was asked for has landed either way."""
-        async with self._c.link_lock:
-            linker = await self._c.skill_linker()
-            try:
-                await link_all(self._c.store, self._c.embedder(), self._c.link_policy(), linker)
-            except GraphError as e:
-                log.warning("linking deferred to the next write or `credmatch link`: %s", e)
+        """Embed and link what the write added and refresh the match table. When a concurrent
+        write deletes a node under it, the next relink finishes the job: the write that was
+        asked for has landed either way."""
+        try:
+            await self._c.relink()
+        except GraphError as e:
+            log.warning("linking deferred to the next write or `credmatch link`: %s", e)

@@ -15,6 +15,7 @@ from credmatch.credentials.parse import parse_achievement
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.errors import InputError
 from credmatch.graph.queries import ingest as q
+from credmatch.graph.queries.matches import REKEY_LEARNERS
 from credmatch.graph.store import GraphStore
 from credmatch.services import rows
 
@@ -95,5 +96,10 @@ async def load_learner_profiles(store: GraphStore, path: Path) -> int:
         ]
     except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
         raise InputError(f"{path}: cannot read learner profiles: {e}") from e
-    await store.write(q.SET_LEARNER_PROFILES, {"rows": learners})
+    await store.write_all(
+        [
+            (q.SET_LEARNER_PROFILES, {"rows": learners}),
+            (REKEY_LEARNERS, {"ids": [x["id"] for x in learners]}),
+        ]
+    )
     return len(learners)

@@ -8,13 +8,14 @@ embedding) come from the SkillLinker over the taxonomy held in the graph.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from credmatch.embeddings import Embedder
 from credmatch.graph.queries import link as q
 from credmatch.graph.store import GraphStore
 from credmatch.linking import InMemoryRetriever, SkillDoc, SkillLinker
+from credmatch.services.match_table import MatchRefresh
 from credmatch.services.postings import requirement_text
 from credmatch.services.rows import achievement_text
 
@@ -37,6 +38,7 @@ class LinkSummary:
     requirements_linked: int = 0
     achievements_linked: int = 0
     skill_links: int = 0
+    matches: MatchRefresh = field(default_factory=MatchRefresh)  # filled by Container.relink
 
 
 async def embed_pending(store: GraphStore, embedder: Embedder) -> int:

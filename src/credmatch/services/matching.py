@@ -1,12 +1,14 @@
 """Rank candidates, explain each match, report gaps and recommend gap-closing credentials.
 
-Round trips per ``candidates`` call are fixed whatever the page size: the job and its links,
-the graph version, one query that scores and pages every holder (skipped when the page is
-cached for this version), then evidence and names for the page's learners.
+Round trips per ``candidates`` call are fixed whatever the page size: the job with its links
+and the graph version; one query for the ranked page (skipped when the page is cached for
+this version) that reads the posting's match table when it is fresh and otherwise scores
+every holder live; then evidence and names for the page's learners.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -18,10 +20,10 @@ from credmatch.domain.paging import Page, page_of, page_offset
 from credmatch.domain.scoring import score_candidate, trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import match as q
+from credmatch.graph.queries import matches as mq
 from credmatch.graph.store import GraphStore
+from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
 from credmatch.services.ranking_cache import RankingCache
-
-COUNTED_VERDICTS = ("verified", "unverifiable")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class JobView:
     valid_through: str | None
     url: str | None
     requirements: tuple[RequirementView, ...]
+    # The match table's policy for this posting when it is fresh (no flagged posting or
+    # learner), else None; and the graph version read with the posting.
+    stored_policy: str | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ def job_from_record(record: dict[str, Any]) -> JobView:
         valid_through=job.get("validThrough"),
         url=job.get("url"),
         requirements=reqs,
+        stored_policy=None if record.get("matchesStale", True) else record.get("matchesPolicy"),
+        version=record.get("version"),
     )
 
 
@@ -118,18 +126,35 @@ class Matcher:
         self._policy = policy
         self._max_page = max_page
         self._cache = cache
+        self._policy_id = policy_id(policy)
 
-    async def _ranked_page(self, params: dict[str, Any]) -> dict[str, Any]:
+    async def _ranked_page(
+        self, query: str, params: dict[str, Any], version: int | None
+    ) -> dict[str, Any]:
         """One page of the ranking, from the cache while the graph version is unchanged."""
         if self._cache is None:
-            return (await self._store.read(q.RANK_CANDIDATES, params))[0]
-        key = self._cache.key(params)
-        version = await self._store.version()
+            return (await self._store.read(query, params))[0]
+        key = self._cache.key({"query": query, **params})
+        if version is None:
+            version = await self._store.version()
         row = self._cache.get(key, version)
         if row is None:
-            row = (await self._store.read(q.RANK_CANDIDATES, params))[0]
+            row = (await self._store.read(query, params))[0]
             self._cache.put(key, version, row)
         return row
+
+    def _stored(
+        self, job: JobView | None, flt: CandidateFilter, learners: Sequence[str] | None
+    ) -> bool:
+        """Whether this ranking can be read from the match table: the posting's table is
+        fresh and was made under this policy, and no filter needs the individual credentials."""
+        return (
+            job is not None
+            and job.stored_policy == self._policy_id
+            and learners is None
+            and not flt.issuers
+            and flt.issued_after is None
+        )
 
     def policy(self, flt: CandidateFilter) -> MatchPolicy:
         return replace(
@@ -146,7 +171,7 @@ class Matcher:
         self, job_id: str, first: int, after: str | None, flt: CandidateFilter
     ) -> CandidatePage:
         job = await self.job(job_id)
-        return await self.rank(job.requirements, first, after, flt)
+        return await self.rank(job.requirements, first, after, flt, job=job)
 
     async def rank(
         self,
@@ -156,7 +181,10 @@ class Matcher:
         flt: CandidateFilter,
         learners: Sequence[str] | None = None,
         consent_required: bool = True,
+        job: JobView | None = None,
     ) -> CandidatePage:
+        """Rank learners for ``reqs``: from the posting's match table when ``job`` is given
+        and its table is usable (see ``_stored``), otherwise live over the evidence."""
         policy = self.policy(flt)
         if not 0.0 <= flt.min_score <= 1.0:
             raise InputError(f"minScore is {flt.min_score}; it must be between 0 and 1")
@@ -166,20 +194,35 @@ class Matcher:
         total_weight = sum(s.weight for s in specs)
         if not pairs or total_weight <= 0:
             return CandidatePage(reqs, [], 0, page_of([], offset, 0), {})
-        params = {
-            **self._params(flt, pairs, learners, consent_required),
-            "trust": trust_table(policy),
-            "weights": {s.id: s.weight for s in specs},
-            "required": {s.id: s.required for s in specs},
+        page_params = {
             "requiredTotal": sum(1 for s in specs if s.required),
-            "totalWeight": total_weight,
-            "gap": policy.gap_threshold,
             "minScore": flt.min_score,
             "allRequiredMet": flt.all_required_met,
             "offset": offset,
             "first": first,
+            "consentRequired": consent_required,
         }
-        row = await self._ranked_page(params)
+        if job is not None and self._stored(job, flt, learners):
+            if consent_required and not flt.all_required_met:
+                query = mq.VERIFIED_RANKED_PAGE if flt.verified_only else mq.RANKED_PAGE
+                keyed = {"job": job.id, "upper": rank_key_bound(flt.min_score)}
+                row = await self._ranked_page(query, {**keyed, "offset": offset, "first": first},
+                                              job.version)  # fmt: skip
+            else:
+                stored = {**page_params, "job": job.id, "verifiedOnly": flt.verified_only}
+                row = await self._ranked_page(mq.RANK_FROM_MATCHES, stored, job.version)
+        else:
+            live = {
+                **page_params,
+                **self._params(flt, pairs, learners, consent_required),
+                "trust": trust_table(policy),
+                "weights": {s.id: s.weight for s in specs},
+                "required": {s.id: s.required for s in specs},
+                "totalWeight": total_weight,
+                "gap": policy.gap_threshold,
+            }
+            version = job.version if job is not None else None
+            row = await self._ranked_page(q.RANK_CANDIDATES, live, version)
         ids: list[str] = [r["learner"] for r in row["page"]]
         matches, names = await self._explain(specs, pairs, ids, flt, policy, consent_required)
         ranked = [_with_rank(m, offset + i + 1) for i, m in enumerate(matches)]
@@ -200,7 +243,10 @@ class Matcher:
     ) -> tuple[list[Match], dict[str, LearnerInfo]]:
         if not ids:
             return [], {}
-        params = self._params(flt, pairs, ids, consent_required)
+        links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for p in pairs:
+            links[p["achievement"]].append(p)
+        params = {**self._params(flt, [], ids, consent_required), "links": links}
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for r in await self._store.read(q.EVIDENCE_DETAIL, params):
             evidence[r["learner"]].append(
@@ -291,6 +337,13 @@ class Matcher:
                 )
             )
         return offers
+
+
+def rank_key_bound(min_score: float) -> str:
+    """The exclusive upper bound of the rank keys (queries/matches.py) of discoverable learners
+    whose round(score, 9) is at least ``min_score``."""
+    least = max(0, math.ceil(min_score * 1e9 - 1e-6))  # the smallest passing score, in 1e-9
+    return f"1{10**9 - least + 1:010d}"
 
 
 def _pairs(reqs: Sequence[RequirementView]) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from credmatch.bootstrap import Container
 from credmatch.graph.queries import VECTOR_INDEXES, drop_index
 from credmatch.graph.queries import link as q
+from credmatch.graph.queries.matches import MARK_ALL_JOBS_STALE
 from credmatch.graph.schema import ensure_schema
-from credmatch.services.linking import LinkSummary, link_all
+from credmatch.services.linking import LinkSummary
 
 
 async def reembed(container: Container) -> LinkSummary:
@@ -17,5 +18,6 @@ async def reembed(container: Container) -> LinkSummary:
     for name, _, _ in VECTOR_INDEXES:
         await store.write(drop_index(name), bump=False)
     await ensure_schema(store, embedder.dimension)
-    linker = await container.skill_linker(refresh=True)
-    return await link_all(store, embedder, container.link_policy(), linker)
+    # The old links are gone: rank live until the relink has rebuilt every posting's table.
+    await store.write(MARK_ALL_JOBS_STALE)
+    return await container.relink(refresh_linker=True)

@@ -103,6 +103,8 @@ def credential_row(report: Report, checked_at: str) -> dict[str, Any]:
             "checkedAt": checked_at,
             "validFrom": cred.valid_from.isoformat() if cred.valid_from else None,
             "validUntil": cred.valid_until.isoformat() if cred.valid_until else None,
+            # Epoch seconds, indexed: the expiry sweep finds what has run out since checking.
+            "expiresAt": int(cred.valid_until.timestamp()) if cred.valid_until else None,
             "issued": cred.issued.isoformat() if cred.issued else None,
         }
     )

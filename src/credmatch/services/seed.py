@@ -10,7 +10,7 @@ from credmatch.bootstrap import Container
 from credmatch.errors import ConfigError
 from credmatch.services.catalog import CatalogSummary, load_catalog, load_learner_profiles
 from credmatch.services.credentials import CredentialLoader, IngestSummary, verify_paths
-from credmatch.services.linking import LinkSummary, link_all
+from credmatch.services.linking import LinkSummary
 from credmatch.services.postings import PostingSummary, load_postings
 from credmatch.services.taxonomy import TaxonomySummary, import_taxonomy
 from credmatch.taxonomy import EscoCsvSource
@@ -51,6 +51,5 @@ async def load_seed(
     step("loading job postings")
     postings = await load_postings(store, [seed_dir / "postings"])
     step("embedding and linking (the first run encodes everything; later runs hit the cache)")
-    linker = await container.skill_linker(refresh=True)
-    links = await link_all(store, container.embedder(), container.link_policy(), linker)
+    links = await container.relink(refresh_linker=True)
     return SeedLoadSummary(taxonomy, catalog, credentials, learners, postings, links)

@@ -2,16 +2,19 @@
 
 Values are always ``$parameters``; Cypher text is never built from data. Modules: ``schema``
 (constraints, indexes), ``ingest`` (loaders), ``match`` (ranking and gaps), ``browse``
-(catalog queries), ``auth`` (API keys), ``privacy`` (consent, erasure).
+(catalog queries), ``auth`` (API keys), ``privacy`` (consent, erasure), ``matches`` (the
+stored per-posting rankings).
 """
 
 from credmatch.graph.queries.schema import (
     AWAIT_INDEXES,
+    BACKFILL_EXPIRES_AT,
     BUMP_VERSION,
     CREATE_SKILL_FULLTEXT,
     GRAPH_VERSION,
     NODE_KEYS,
     PING,
+    RANGE_INDEXES,
     SHOW_CONSTRAINTS,
     SHOW_INDEXES,
     SKILL_FULLTEXT_INDEX,
@@ -23,11 +26,13 @@ from credmatch.graph.queries.schema import (
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BACKFILL_EXPIRES_AT",
     "BUMP_VERSION",
     "CREATE_SKILL_FULLTEXT",
     "GRAPH_VERSION",
     "NODE_KEYS",
     "PING",
+    "RANGE_INDEXES",
     "SHOW_CONSTRAINTS",
     "SHOW_INDEXES",
     "SKILL_FULLTEXT_INDEX",

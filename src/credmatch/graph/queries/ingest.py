@@ -59,6 +59,7 @@ UPSERT_CREDENTIALS = """
 UNWIND $rows AS r
 MERGE (l:Learner {id: r.learner})
   ON CREATE SET l.discoverable = false, l.createdAt = datetime()
+SET l.matchesStale = true
 MERGE (c:Credential {id: r.id})
 SET c += r.props
 MERGE (l)-[:HOLDS]->(c)
@@ -112,7 +113,7 @@ POSTING_HASH = "MATCH (j:JobPosting {id: $id}) RETURN j.contentHash AS contentHa
 
 REPLACE_POSTING = """
 MERGE (j:JobPosting {id: $id})
-SET j += $props
+SET j += $props, j.matchesStale = true
 WITH j
 OPTIONAL MATCH (j)-[:REQUIRES]->(old:Requirement)
 DETACH DELETE old

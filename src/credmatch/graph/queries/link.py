@@ -72,10 +72,15 @@ SET s.viaSkill = via,
     s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
 """
 
+# Marking also flags what the new links change in the match table (see queries/matches.py):
+# the posting, when a requirement was linked; the holders, when an achievement was.
 MARK_REQUIREMENTS_LINKED = """
 UNWIND $ids AS rid
 MATCH (r:Requirement {id: rid})
 SET r.linkedAt = datetime()
+WITH r
+MATCH (j:JobPosting)-[:REQUIRES]->(r)
+SET j.matchesStale = true
 """
 
 # ... and from the achievement's side (a new achievement arrived after the postings).
@@ -113,6 +118,9 @@ MARK_ACHIEVEMENTS_LINKED = """
 UNWIND $ids AS aid
 MATCH (a:Achievement {id: aid})
 SET a.linkedAt = datetime()
+WITH a
+MATCH (a)<-[:ATTESTS]-(:Credential)<-[:HOLDS]-(l:Learner)
+SET l.matchesStale = true
 """
 
 # Skill links from the linker (computed in the API process over the taxonomy).

@@ -17,7 +17,14 @@ WITH j, [x IN collect(r {
     skills: [(r)-[n:NEEDS]->(k:Skill) | {uri: k.uri, label: k.label, score: n.score}]
   }) WHERE x.id IS NOT NULL] AS requirements
 RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, .url} AS job,
-       requirements
+       requirements,
+       // Whether the stored ranking (queries/matches.py) may be read, and the graph version
+       // the ranked-page cache is keyed by, read in the same round trip.
+       j.matchesPolicy AS matchesPolicy,
+       coalesce(j.matchesStale, false)
+         OR EXISTS { MATCH (l:Learner) WHERE l.matchesStale = true } AS matchesStale,
+       COLLECT { OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.version, 0) }[0]
+         AS version
 """
 
 # Scores, filters, orders and pages every holder inside Neo4j, so only one page of learner
@@ -46,14 +53,17 @@ WITH collect({learner: learner, score: score, met: met}) AS ranked
 RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
 """
 
-# Every counted credential behind a learner's coverage, for the learners on one page.
+# Every counted credential behind a learner's coverage, for the learners on one page. It
+# starts from the page's learners (a few credentials each), never from the achievements'
+# holders; $links maps achievement id -> [{requirement, similarity}].
 EVIDENCE_DETAIL = """
-UNWIND $pairs AS p
-MATCH (a:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
-WHERE l.id IN $learners AND c.verdict IN $verdicts
+UNWIND $learners AS lid
+MATCH (l:Learner {id: lid})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
+WHERE c.verdict IN $verdicts
   AND (l.discoverable OR NOT $consentRequired)
   AND ($issuers IS NULL OR c.issuerId IN $issuers)
   AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
+UNWIND coalesce($links[a.id], []) AS p
 OPTIONAL MATCH (i:Issuer {id: c.issuerId})
 RETURN l.id AS learner, p.requirement AS requirement, c.id AS credential, a.id AS achievement,
        a.name AS achievementName, c.issuerId AS issuer, i.name AS issuerName,

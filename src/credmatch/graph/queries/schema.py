@@ -28,6 +28,22 @@ VECTOR_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("requirement_embedding", "Requirement", "embedding"),
 )
 
+# Range indexes: the flags the match-table refresh looks up, and the match table's rank keys
+# (a posting's candidates in ranking order; see queries/matches.py).
+RANGE_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX learner_matches_stale IF NOT EXISTS FOR (n:Learner) ON (n.matchesStale)",
+    "CREATE INDEX job_matches_stale IF NOT EXISTS FOR (n:JobPosting) ON (n.matchesStale)",
+    "CREATE INDEX matches_rank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.rankKey)",
+    "CREATE INDEX matches_vrank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.vrankKey)",
+    "CREATE INDEX credential_expires IF NOT EXISTS FOR (c:Credential) ON (c.expiresAt)",
+)
+
+# Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).
+BACKFILL_EXPIRES_AT = """
+MATCH (c:Credential) WHERE c.expiresAt IS NULL AND c.validUntil IS NOT NULL
+CALL (c) { SET c.expiresAt = datetime(c.validUntil).epochSeconds } IN TRANSACTIONS OF 5000 ROWS
+"""
+
 SKILL_FULLTEXT_INDEX = "skill_text"
 
 CREATE_SKILL_FULLTEXT = (

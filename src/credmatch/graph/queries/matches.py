@@ -1,0 +1,188 @@
+"""Cypher for the match table: one (:Learner)-[:MATCHES]->(:JobPosting) edge per learner who
+has any counted evidence for a posting, holding what RANK_CANDIDATES (``match.py``) computes
+at query time: the score and required-met count under the default trust policy (``score``,
+``met``) and under ``verifiedOnly`` (``vscore``, ``vmet``; ``vcount`` is the number of
+requirements with verified-only evidence, 0 meaning the learner drops out).
+
+``rankKey`` / ``vrankKey`` encode the ranking order as one string so that a range index on
+``(job, rankKey)`` returns a posting's candidates already ranked and a page costs its own
+size, not the posting's population: a consent digit ('1' discoverable, '0' not), ten digits of
+10^9 - round(score, 9) * 10^9 (higher score first), four of 9999 - met (more required met
+first), then the learner id (ties by id). A learner's consent change re-keys their edges.
+
+Writes that change a ranking set ``matchesStale`` on the posting or the learners they touch,
+in their own transaction; a refresh recomputes those, first taking the node's write lock by
+clearing the flag, so a write landing during a refresh flags the node again instead of being
+lost.
+"""
+
+from __future__ import annotations
+
+# The trust of one credential, from the $trust / $vtrust tables TrustPolicy built.
+_KEY = "toString(coalesce(c.verdict, '')) + '|' + toString(coalesce(c.issuerTrusted, false))"
+_TRUST = f"coalesce($trust[{_KEY}], 0.0)"
+_VTRUST = f"coalesce($vtrust[{_KEY}], 0.0)"
+
+_CONSENT_DIGIT = "CASE WHEN l.discoverable THEN '1' ELSE '0' END"
+_RANK_KEY = (
+    f"{_CONSENT_DIGIT} + right('0000000000' + toString(1000000000 - "
+    "toInteger(round(round(score, 9) * 1000000000))), 10) "
+    "+ right('0000' + toString(9999 - met), 4) + l.id"
+)
+_VRANK_KEY = (
+    f"{_CONSENT_DIGIT} + right('0000000000' + toString(1000000000 - "
+    "toInteger(round(round(vscore, 9) * 1000000000))), 10) "
+    "+ right('0000' + toString(9999 - vmet), 4) + l.id"
+)
+# Where the learner id starts in a rank key (1 + 10 + 4 characters before it).
+_ID_AT = "15"
+
+# The per-(learner, requirement) best values and their weighted sums; shared by both refreshes
+# so a posting's table and a learner's rows come from the same formula.
+_SCORE_ROWS = f"""
+WITH l, j, r, max(s.similarity * {_TRUST}) AS value, max(s.similarity * {_VTRUST}) AS vvalue
+WHERE value > 0
+WITH l, j,
+     sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
+     sum(CASE WHEN r.required AND value >= $gap THEN 1 ELSE 0 END) AS met,
+     sum(CASE WHEN r.required AND vvalue >= $gap THEN 1 ELSE 0 END) AS vmet,
+     sum(CASE WHEN vvalue > 0 THEN 1 ELSE 0 END) AS vcount
+WITH l, j, wsum, vwsum, met, vmet, vcount,
+     reduce(t = 0.0, w IN COLLECT {{ MATCH (j)-[:REQUIRES]->(x:Requirement) RETURN x.weight }}
+            | t + w) AS total
+WHERE total > 0
+WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
+CREATE (l)-[:MATCHES {{
+  job: j.id, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
+  rankKey: {_RANK_KEY},
+  vrankKey: CASE WHEN vcount > 0 THEN {_VRANK_KEY} END
+}}]->(j)
+RETURN count(*) AS rows
+"""
+
+# --- one posting -----------------------------------------------------------------------------
+
+CLAIM_JOB = """
+MATCH (j:JobPosting {id: $job})
+REMOVE j.matchesStale
+SET j.matchesPolicy = $policy
+"""
+
+CLEAR_JOB = "MATCH (:JobPosting {id: $job})<-[m:MATCHES]-(:Learner) DELETE m"
+
+BUILD_JOB = f"""
+MATCH (j:JobPosting {{id: $job}})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
+      <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+WHERE c.verdict IN $verdicts
+{_SCORE_ROWS}"""
+
+# --- a batch of learners ---------------------------------------------------------------------
+
+CLAIM_LEARNERS = """
+UNWIND $ids AS id
+MATCH (l:Learner {id: id})
+REMOVE l.matchesStale
+"""
+
+CLEAR_LEARNERS = """
+UNWIND $ids AS id
+MATCH (:Learner {id: id})-[m:MATCHES]->(:JobPosting)
+DELETE m
+"""
+
+BUILD_LEARNERS = f"""
+UNWIND $ids AS id
+MATCH (l:Learner {{id: id}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
+      <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
+WHERE c.verdict IN $verdicts
+{_SCORE_ROWS}"""
+
+# A consent change: the learner's edges move between the discoverable and hidden key ranges.
+REKEY_LEARNERS = """
+UNWIND $ids AS id
+MATCH (l:Learner {id: id})-[m:MATCHES]->(:JobPosting)
+WITH m, CASE WHEN l.discoverable THEN '1' ELSE '0' END AS digit
+SET m.rankKey = digit + substring(m.rankKey, 1),
+    m.vrankKey = CASE WHEN m.vrankKey IS NULL THEN null ELSE digit + substring(m.vrankKey, 1) END
+"""
+
+# --- what needs refreshing -------------------------------------------------------------------
+
+STALE_JOBS = """
+MATCH (j:JobPosting)
+WHERE j.matchesStale = true OR j.matchesPolicy IS NULL OR j.matchesPolicy <> $policy
+RETURN j.id AS id ORDER BY id LIMIT $limit
+"""
+
+STALE_LEARNERS = """
+MATCH (l:Learner) WHERE l.matchesStale = true
+RETURN l.id AS id LIMIT $limit
+"""
+
+MARK_ALL_JOBS_STALE = "MATCH (j:JobPosting) SET j.matchesStale = true"
+
+# A credential verified while in force stops counting when its validUntil passes: its verdict
+# becomes expired (as the verifier would now say) and its holder's rows are recomputed.
+EXPIRE_DUE = """
+MATCH (c:Credential)
+WHERE c.expiresAt <= $now AND c.verdict IN ['verified', 'unverifiable']
+WITH c LIMIT $limit
+SET c.verdict = 'expired', c.checkedAt = $checkedAt,
+    c.reasons = coalesce(c.reasons, []) + ['validity_period: expired at '
+      + coalesce(c.validUntil, toString(datetime({epochSeconds: c.expiresAt})))]
+WITH c
+MATCH (l:Learner)-[:HOLDS]->(c)
+SET l.matchesStale = true
+RETURN count(DISTINCT c) AS expired
+"""
+
+# --- reading one posting's ranking -----------------------------------------------------------
+
+# Discoverable learners scoring at least the minimum are the keys in ['1', $upper): counted
+# from the index, and the page read in index order (ORDER BY both index properties, so the
+# planner reads the index in order and stops after the page).
+RANKED_PAGE = f"""
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper
+  RETURN count(m) AS total
+}}
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper
+  WITH m ORDER BY m.job, m.rankKey SKIP $offset LIMIT $first
+  RETURN collect({{learner: substring(m.rankKey, {_ID_AT}), score: m.score, met: m.met}}) AS page
+}}
+RETURN total, page
+"""
+
+VERIFIED_RANKED_PAGE = f"""
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper
+  RETURN count(m) AS total
+}}
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper
+  WITH m ORDER BY m.job, m.vrankKey SKIP $offset LIMIT $first
+  RETURN collect({{learner: substring(m.vrankKey, {_ID_AT}), score: m.vscore, met: m.vmet}})
+    AS page
+}}
+RETURN total, page
+"""
+
+# Filters the keys do not order by (all required met, or no consent needed): the same filters,
+# order and page as RANK_CANDIDATES over the posting's stored values, one row per holder.
+RANK_FROM_MATCHES = """
+MATCH (:JobPosting {id: $job})<-[m:MATCHES]-(l:Learner)
+WHERE (l.discoverable OR NOT $consentRequired) AND (m.vcount > 0 OR NOT $verifiedOnly)
+WITH l.id AS learner,
+     CASE WHEN $verifiedOnly THEN m.vscore ELSE m.score END AS score,
+     CASE WHEN $verifiedOnly THEN m.vmet ELSE m.met END AS met
+WHERE round(score, 9) >= $minScore
+  AND (NOT $allRequiredMet OR met = $requiredTotal)
+ORDER BY round(score, 9) DESC, met DESC, learner
+WITH collect({learner: learner, score: score, met: met}) AS ranked
+RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
+"""
