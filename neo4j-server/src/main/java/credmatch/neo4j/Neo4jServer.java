@@ -39,6 +39,11 @@ public final class Neo4jServer {
     config.put("server.memory.pagecache.size", env("CREDMATCH_NEO4J_PAGECACHE", "2g"));
     config.put("db.transaction.timeout", env("CREDMATCH_NEO4J_TX_TIMEOUT", "120s"));
     config.put("dbms.usage_report.enabled", "false");
+    // Neo4j keeps two days of transaction logs by default: gigabytes after a bulk load or a
+    // match-table rebuild. Keep a bounded amount (enough for a crash recovery) instead.
+    config.put(
+        "db.tx_log.rotation.retention_policy",
+        env("CREDMATCH_NEO4J_TX_LOG_RETENTION", "512M size"));
 
     // The builder takes typed settings or a properties file; the file keeps this class free of
     // internal setting classes that move between Neo4j releases.
