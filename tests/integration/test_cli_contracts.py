@@ -75,3 +75,17 @@ def test_verify_exit_codes_and_json_lines(tmp_path: Path) -> None:
     assert proof["ok"] is False
     usage = _credmatch("verify", env=env)
     assert usage.returncode == 2
+
+
+def test_verify_output_is_the_same_with_any_number_of_workers() -> None:
+    files = sorted(str(p) for p in (REPO / "graph_seed" / "credentials").rglob("*") if p.is_file())
+    base = ["verify", "--documents", "graph_seed/documents", "--trust", "graph_seed/trust.json"]
+    env = {**os.environ}
+    one = _credmatch(*base, "--workers", "1", *files, env=env)
+    assert one.returncode in (0, 1), one.stderr
+    assert len(one.stdout.splitlines()) > 2000  # JSON Lines files, a CLR, a JWT...
+    for workers in (["--workers", "2"], []):  # [] picks one worker per core
+        other = _credmatch(*base, *workers, *files, env=env)
+        assert (other.returncode, other.stdout) == (one.returncode, one.stdout), workers
+    bad = _credmatch(*base, "--workers", "0", files[0], env=env)
+    assert bad.returncode == 2 and "--workers" in bad.stderr

@@ -81,6 +81,24 @@ def _verification_options(parser: argparse.ArgumentParser) -> None:
         help="document store folder with an index.json (repeatable)",
     )
     parser.add_argument("--trust", type=Path, metavar="FILE", help="trust registry JSON")
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes that verify credentials (default: one per CPU core when there are "
+        "many credentials, else 1; always 1 when fetching documents); the output is the same",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -93,7 +111,13 @@ def _verify(args: argparse.Namespace) -> int:
         raise InputError(f"--now: not an ISO 8601 instant: {args.now!r}") from e
     documents = [*args.documents, *settings.document_dirs]
     return run_verify(
-        args.files, documents, args.trust or settings.trust_registry, now, args.strict, sys.stdout
+        args.files,
+        documents,
+        args.trust or settings.trust_registry,
+        now,
+        args.strict,
+        sys.stdout,
+        args.workers,
     )
 
 
@@ -104,7 +128,8 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
         verifier = c.verifier(trust=args.trust, documents=args.documents)
         loader = CredentialLoader(c.store, c.settings.ingest_batch_size)
         with progress_bar("verifying and loading") as advance:
-            summary = await loader.load(verify_paths(verifier, args.paths), advance)
+            reports = verify_paths(verifier, args.paths, args.workers)
+            summary = await loader.load(reports, advance)
         # After a graph failure linking would fail too, and its error would hide the summary.
         if summary.loaded and summary.error is None:
             await _relink(c)

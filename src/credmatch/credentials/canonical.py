@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
+from credmatch.credentials.bounds import jcs_ready
 from credmatch.credentials.documents import DocumentStore
 
 
@@ -79,14 +82,35 @@ def _rdfc_expanded(expanded: list[Any]) -> str:
         raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
 
 
-def jcs(doc: Any) -> bytes:
-    """RFC 8785 canonical JSON bytes."""
+def jcs(doc: Any, *, checked: bool = False) -> bytes:
+    """RFC 8785 canonical JSON bytes.
+
+    Plain JSON (``bounds.jcs_ready``) is serialised by the C JSON encoder, whose output is the
+    same bytes for such values: no floats (RFC 8785 formats them like ECMAScript), integers
+    within ±(2**53 - 1), and object keys of BMP characters only, so that sorting by code point
+    equals RFC 8785's sort by UTF-16 code units. Anything else takes the rfc8785 package.
+    ``checked`` says the caller's ``bounds.scan`` of ``doc``, or of a document holding all
+    of its parts, was jcs_ready, which saves walking it again.
+    """
+    if checked or jcs_ready(doc):
+        try:
+            return _PLAIN_JSON(doc).encode("utf-8")
+        except (TypeError, ValueError, RecursionError):
+            pass  # the rfc8785 package below reports the problem in its own words
     import rfc8785
 
     try:
         return rfc8785.dumps(doc)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as e:
         raise UnsafeJsonLdError(f"JSON canonicalisation (RFC 8785) failed: {e}") from e
+
+
+# RFC 8785 for bounds.jcs_ready values: sorted keys, no whitespace, UTF-8 text as is, and only
+# the quote, the backslash and U+0000..U+001F escaped (\b \t \n \f \r, the rest as \u00xx in
+# lowercase hex), exactly as RFC 8785 section 3.2.2.2 prescribes.
+_PLAIN_JSON = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+).encode
 
 
 def _options(documents: DocumentStore) -> dict[str, Any]:
@@ -116,7 +140,14 @@ def is_absolute_iri(iri: str) -> bool:
     if iri.startswith("_:"):
         return True
     scheme, sep, _ = iri.partition(":")
-    return bool(sep) and scheme[:1].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+    if not sep:
+        return False
+    if scheme.isascii():  # the same test as below, for ASCII
+        return _ASCII_SCHEME.fullmatch(scheme) is not None
+    return scheme[:1].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+
+
+_ASCII_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 
 
 def _scan(node: Any, problems: list[str]) -> None:

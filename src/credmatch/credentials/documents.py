@@ -49,6 +49,16 @@ class DocumentStore:
         self._lock = Lock()
         self._resolver: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Worker processes get the configuration, not the lock or the caches.
+        state = dict(self.__dict__)
+        state.update(_docs={}, _lock=None, _resolver=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = Lock()
+
     def load(self, url: str) -> dict[str, Any]:
         """The JSON document stored for ``url`` (fragment ignored).
 

@@ -25,12 +25,35 @@ def decode_multibase(value: str) -> bytes:
     prefix, body = value[0], value[1:]
     try:
         if prefix == "z":
-            return base58.b58decode(body)
+            return _b58decode(body)
         if prefix == "u":
             return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError as e:
         raise KeyFormatError(f"multibase value {value[:16]}... does not decode: {e}") from e
     raise KeyFormatError(f"multibase prefix {prefix!r} is not supported (use z or u)")
+
+
+_B58_ALPHABET = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_DIGITS = {byte: n for n, byte in enumerate(_B58_ALPHABET)}
+
+
+def _b58decode(body: str) -> bytes:
+    """``base58.b58decode(body)``, several times faster for clean input (signatures, keys).
+
+    Input with anything but alphabet characters (whitespace, which base58 strips at the end,
+    or invalid characters) goes to base58 itself, which accepts or rejects it as before.
+    """
+    if not body.isascii():
+        return bytes(base58.b58decode(body))
+    raw = body.encode("ascii")
+    if raw.translate(None, _B58_ALPHABET):
+        return bytes(base58.b58decode(body))
+    digits = _B58_DIGITS
+    value = 0
+    for byte in raw:
+        value = value * 58 + digits[byte]
+    zeros = len(raw) - len(raw.lstrip(b"1"))
+    return b"\0" * zeros + value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
 def public_key_multibase(key: Ed25519PublicKey) -> str:

@@ -75,7 +75,19 @@ def check_controller(method: ResolvedMethod, issuer: str | None) -> None:
 
 def ed25519_key(method: ResolvedMethod) -> Any:
     """The Ed25519 public key of a Multikey / Ed25519VerificationKey2020 / OKP JWK method."""
+    multibase = method.material.get("publicKeyMultibase")
+    if type(multibase) is str:
+        # The key depends on nothing else; errors are not cached and name the method.
+        try:
+            return _multibase_key(multibase, method.type == "Ed25519VerificationKey2020")
+        except (KeyFormatError, ValueError) as e:
+            raise MethodError("bad_method", f"verification method {method.id}: {e}") from e
     return _ed25519_key(method.id, method.type, json.dumps(method.material, sort_keys=True))
+
+
+@lru_cache(maxsize=4096)
+def _multibase_key(multibase: str, raw: bool) -> Any:
+    return ed25519_from_raw_multibase(multibase) if raw else ed25519_from_multikey(multibase)
 
 
 @lru_cache(maxsize=4096)

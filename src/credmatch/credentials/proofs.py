@@ -32,6 +32,9 @@ class Unsecured:
     expanded: Callable[[], list[Any]] | None = None
     # Expanded proof configurations by proof index, from the context check.
     expanded_configs: dict[int, Callable[[], list[Any]]] | None = None
+    # bounds.scan found the whole credential (proofs included) jcs_ready: canonical.jcs
+    # need not walk the document or the proof configurations again.
+    jcs_ready: bool = False
     _hashes: dict[str, bytes] | None = None
 
     def digest(self, suite: str) -> bytes:
@@ -39,7 +42,7 @@ class Unsecured:
             self._hashes = {}
         if suite not in self._hashes:
             if suite == JCS:
-                data = canonical.jcs(self.doc)
+                data = canonical.jcs(self.doc, checked=self.jcs_ready)
             else:
                 source: Any = self.expanded() if self.expanded is not None else self.doc
                 data = canonical.rdfc(source, self.documents).encode("utf-8")
@@ -55,9 +58,11 @@ def proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
     return config
 
 
-def config_digest(config: dict[str, Any], suite: str, documents: DocumentStore) -> bytes:
+def config_digest(
+    config: dict[str, Any], suite: str, documents: DocumentStore, jcs_ready: bool = False
+) -> bytes:
     if suite == JCS:
-        return hashlib.sha256(canonical.jcs(config)).digest()
+        return hashlib.sha256(canonical.jcs(config, checked=jcs_ready)).digest()
     return hashlib.sha256(canonical.rdfc(config, documents).encode("utf-8")).digest()
 
 
@@ -156,7 +161,9 @@ def _verify_one(
     if algorithm == RDFC and unsecured.expanded_configs and n in unsecured.expanded_configs:
         config = unsecured.expanded_configs[n]()
     try:
-        data = config_digest(config, algorithm, unsecured.documents) + unsecured.digest(algorithm)
+        data = config_digest(
+            config, algorithm, unsecured.documents, unsecured.jcs_ready
+        ) + unsecured.digest(algorithm)
     except canonical.UnsafeJsonLdError as e:
         raise MethodError("bad_proof", f"cannot canonicalise: {e}") from e
     try:

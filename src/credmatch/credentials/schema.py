@@ -126,26 +126,29 @@ def _achievement_subject(subject: dict[str, Any]) -> list[str]:
 
 
 def _walk(node: Any, path: str, problems: list[str]) -> None:
+    # Only objects and arrays can hold problems, so paths are built for those alone.
     if isinstance(node, list):
         for n, item in enumerate(node):
-            _walk(item, f"{path}[{n}]", problems)
+            if isinstance(item, (dict, list)):
+                _walk(item, f"{path}[{n}]", problems)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
         if key in SKIP:
             continue
-        where = f"{path}.{key}" if path else key
         expected = PROPERTY_TYPE.get(key)
         if key == "identifier" and not _is_subject_path(path):
             expected = "IdentifierEntry"  # achievements and profiles use IdentifierEntry
         if expected:
+            where = f"{path}.{key}" if path else key
             for n, item in enumerate(as_list(value)):
                 if isinstance(item, dict) and expected not in as_strings(item.get("type")):
                     problems.append(
                         f"{where}[{n}].type {item.get('type')!r} must include {expected}"
                     )
-        _walk(value, where, problems)
+        if isinstance(value, (dict, list)):
+            _walk(value, f"{path}.{key}" if path else key, problems)
 
 
 def _is_subject_path(path: str) -> bool:

@@ -52,7 +52,7 @@ class TemplateExpander:
         JCS proofs need the safety verdict but not the expanded document.
         """
         values: list[str] = []
-        shape = json.dumps(_shape(doc, values), separators=(",", ":"))
+        shape = _compact_json(_shape(doc, values))
         template = self._template(shape, doc, frozenset())
         if template is None:
             return _ready(canonical.expand_safely(doc, self._documents))
@@ -60,7 +60,7 @@ class TemplateExpander:
         if unsafe:
             # IRI-position strings pyld would rewrite (terms, compact IRIs, "assertionMethod"
             # under @vocab) become part of the shape, expanded by pyld itself.
-            fixed = json.dumps(sorted((i, values[i]) for i in unsafe))
+            fixed = _compact_json(sorted((i, values[i]) for i in unsafe))
             template = self._template(f"{shape}|{fixed}", doc, unsafe)
             if template is None or self._unsafe_iri_slots(doc, template, values):
                 return _ready(canonical.expand_safely(doc, self._documents))
@@ -100,7 +100,11 @@ class TemplateExpander:
         )
 
     def _context_terms(self, context: Any) -> frozenset[str]:
-        key = json.dumps(context, sort_keys=True)
+        key: Any
+        if type(context) is list and all(type(c) is str for c in context):
+            key = tuple(context)  # the usual list of context URLs, without serialising it
+        else:
+            key = json.dumps(context, sort_keys=True)
         if key not in self._prefixes:
             terms: set[str] = set()
             for item in context if isinstance(context, list) else [context]:
@@ -110,18 +114,22 @@ class TemplateExpander:
         return self._prefixes[key]
 
 
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+"""``json.dumps(value, separators=(",", ":"))`` without building an encoder per call."""
+
+
 def _ready(expanded: list[Any]) -> Callable[[], list[Any]]:
     return lambda: expanded
 
 
 def _shape(node: Any, values: list[str]) -> Any:
+    if isinstance(node, str):  # the commonest node first
+        values.append(node)
+        return 0  # strings are slots; numbers, booleans and null stay in the shape
     if isinstance(node, dict):
         return {k: v if k in VERBATIM_KEYS else _shape(v, values) for k, v in sorted(node.items())}
     if isinstance(node, list):
         return [_shape(v, values) for v in node]
-    if isinstance(node, str):
-        values.append(node)
-        return 0  # strings are slots; numbers, booleans and null stay in the shape
     return ["v", node]
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from credmatch.credentials import canonical, proofs, vcjwt
-from credmatch.credentials.bounds import MAX_CHARS, bounds_problem
+from credmatch.credentials.bounds import MAX_CHARS, scan
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.model import Check, ParsedCredential, Report, is_valid
 from credmatch.credentials.parse import (
@@ -53,12 +54,12 @@ class Verifier:
             else:
                 jwt, credential = None, doc
             _require_credential(credential)
-            too_big = bounds_problem(credential)
-            if too_big is not None:
-                raise CredentialFormatError(f"refused without checking: {too_big}")
+            scanned = scan(credential)
+            if scanned.problem is not None:
+                raise CredentialFormatError(f"refused without checking: {scanned.problem}")
         except CredentialFormatError as e:
             return [format_report(source, str(e))]
-        reports = [self._verify_one(credential, jwt, source)]
+        reports = [self._verify_one(credential, jwt, source, scanned.jcs_ready)]
         subject = first_subject(credential)
         if "ClrCredential" in as_strings(credential.get("type")):
             for n, nested in enumerate(as_list(subject.get("verifiableCredential"))):
@@ -67,18 +68,16 @@ class Verifier:
 
     def verify_file(self, path: Path) -> list[Report]:
         """Reports for a .json, .jwt or .jsonl file (one credential per line)."""
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            return [format_report(source, f"cannot read file: {e}")]
-        if path.suffix == ".jsonl":
-            reports: list[Report] = []
-            for number, line in enumerate(text.splitlines(), start=1):
-                if line.strip():
-                    reports.extend(self._verify_text(line, f"{source}:{number}"))
-            return reports
-        return self._verify_text(text, source)
+        reports: list[Report] = []
+        for record in read_records(path):
+            reports.extend(self.verify_record(record))
+        return reports
+
+    def verify_record(self, record: TextRecord | Report) -> list[Report]:
+        """Reports for one record of ``read_records`` (a Report stands for itself)."""
+        if isinstance(record, Report):
+            return [record]
+        return self._verify_text(record.text, record.source)
 
     def _verify_text(self, text: str, source: str) -> list[Report]:
         # Base64 (a JWT) inflates by 4/3 and JSON escapes by up to 6x; anything past twice the
@@ -108,9 +107,13 @@ class Verifier:
             return self.verify(stripped, source)
         return [format_report(source, "neither a JSON credential nor a VC-JWT (compact JWS)")]
 
-    def _verify_one(self, credential: dict[str, Any], jwt: vcjwt.Jwt | None, source: str) -> Report:
+    def _verify_one(
+        self, credential: dict[str, Any], jwt: vcjwt.Jwt | None, source: str, jcs_ready: bool
+    ) -> Report:
         unsecured = proofs.Unsecured(
-            {k: v for k, v in credential.items() if k != "proof"}, self.options.documents
+            {k: v for k, v in credential.items() if k != "proof"},
+            self.options.documents,
+            jcs_ready=jcs_ready,
         )
         context = self._context(credential, unsecured)
         if jwt is not None:
@@ -224,6 +227,34 @@ class Verifier:
         if context.ok is not True:
             return context
         return proofs.check_embedded_proofs(unsecured, proofs.proof_list(doc), issuer_id(doc))
+
+
+@dataclass(frozen=True)
+class TextRecord:
+    """The text of one credential to verify (a file, or a line of a .jsonl file)."""
+
+    text: str
+    source: str
+
+
+def read_records(path: Path) -> Iterator[TextRecord | Report]:
+    """What ``Verifier.verify_file`` checks in ``path``, one record per credential text.
+
+    The whole file, or each non-blank line of a .jsonl file (source ``path:line``); a format
+    Report when the file cannot be read.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        yield format_report(source, f"cannot read file: {e}")
+        return
+    if path.suffix == ".jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                yield TextRecord(line, f"{source}:{number}")
+        return
+    yield TextRecord(text, source)
 
 
 def suite_name(jwt: vcjwt.Jwt | None) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from credmatch.credentials.model import Report
+from credmatch.credentials.pool import verify_files
 from credmatch.credentials.verify import Verifier
 from credmatch.errors import GraphUnavailableError
 from credmatch.graph.queries import ingest as q
@@ -67,9 +68,15 @@ def iter_credential_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def verify_paths(verifier: Verifier, paths: Iterable[Path]) -> Iterator[Report]:
-    for path in iter_credential_files(paths):
-        yield from verifier.verify_file(path)
+def verify_paths(
+    verifier: Verifier, paths: Iterable[Path], workers: int | None = 1
+) -> Iterator[Report]:
+    """Reports for every credential file under ``paths``, in order.
+
+    ``workers``: processes to verify in (1: this one; None: one per core for many records),
+    see ``credentials.pool.verify_files``.
+    """
+    return verify_files(verifier, iter_credential_files(paths), workers)
 
 
 class CredentialLoader:
