@@ -1,5 +1,7 @@
 """Issue test and seed credentials: Ed25519 keys, did:key, Data Integrity proofs, VC-JWTs.
 
+VC-JWTs can also be signed with P-256 (ES256) and RSA (RS256) keys, published as JWKs.
+
 This is the signing half of what ``verify`` checks; it exists for seed data, tests and
 benchmarks, not as an issuing service (keys are handled in memory only).
 """
@@ -14,7 +16,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from credmatch.credentials import proofs
 from credmatch.credentials.documents import DocumentStore
@@ -102,9 +107,20 @@ def hash_data(
     return proofs.config_digest(config, cryptosuite, documents) + document.digest(cryptosuite)
 
 
-def sign_vc_jwt(credential: dict[str, Any], key: Ed25519PrivateKey, kid: str) -> str:
-    """An EdDSA compact JWS carrying ``credential`` with the VC 1.1 JWT claims."""
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": kid}
+JwtSigningKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+def sign_vc_jwt(credential: dict[str, Any], key: JwtSigningKey, kid: str) -> str:
+    """A compact JWS carrying ``credential`` with the VC 1.1 JWT claims.
+
+    The algorithm follows the key: EdDSA (Ed25519), ES256 (P-256) or RS256 (RSA).
+    """
+    header = {"alg": jws_algorithm(key), "typ": "JWT", "kid": kid}
+    return sign_jws(header, vc_jwt_claims(credential), key)
+
+
+def vc_jwt_claims(credential: dict[str, Any]) -> dict[str, Any]:
+    """The VC 1.1 JWT claims for ``credential``: vc, and iss/sub/jti/nbf/exp where it has them."""
     claims: dict[str, Any] = {"vc": credential}
     issuer = credential.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -122,15 +138,80 @@ def sign_vc_jwt(credential: dict[str, Any], key: Ed25519PrivateKey, kid: str) ->
         value = next((credential[n] for n in names if isinstance(credential.get(n), str)), None)
         if value is not None:
             claims[claim] = int(_parse_time(value).timestamp())
-    signing_input = _b64url_json(header) + "." + _b64url_json(claims)
-    signature = key.sign(signing_input.encode("ascii"))
-    return signing_input + "." + b64url(signature)
+    return claims
+
+
+def jws_algorithm(key: JwtSigningKey) -> str:
+    """The JWS ``alg`` for a private key: EdDSA, ES256 (P-256 only) or RS256."""
+    if isinstance(key, Ed25519PrivateKey):
+        return "EdDSA"
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        if not isinstance(key.curve, ec.SECP256R1):
+            raise ValueError(f"ES256 needs a P-256 key, got curve {key.curve.name}")
+        return "ES256"
+    return "RS256"
+
+
+def sign_jws(header: dict[str, Any], claims: dict[str, Any], key: JwtSigningKey) -> str:
+    """A compact JWS of ``claims`` under ``header``, signed with ``key`` as ``jws_algorithm`` says.
+
+    The header is signed as given (its ``alg`` is not checked against the key), so tests can
+    build mislabelled tokens. ES256 signatures are JWS's raw 64-byte r||s, not DER.
+    """
+    signing_input = (_b64url_json(header) + "." + _b64url_json(claims)).encode("ascii")
+    if isinstance(key, Ed25519PrivateKey):
+        signature = key.sign(signing_input)
+    elif isinstance(key, ec.EllipticCurvePrivateKey):
+        jws_algorithm(key)  # P-256 only
+        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    else:
+        signature = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return signing_input.decode("ascii") + "." + b64url(signature)
+
+
+def public_jwk(key: JwtSigningKey) -> dict[str, str]:
+    """The public JWK (RFC 7517 / 8037) of a signing key, for a DID or controller document."""
+    public = key.public_key()
+    if isinstance(public, Ed25519PublicKey):
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url(public.public_bytes_raw())}
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        jws_algorithm(key)  # P-256 only
+        numbers = public.public_numbers()
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(numbers.x.to_bytes(32, "big")),
+            "y": b64url(numbers.y.to_bytes(32, "big")),
+        }
+    rsa_numbers = public.public_numbers()
+    return {"kty": "RSA", "n": b64url(_uint(rsa_numbers.n)), "e": b64url(_uint(rsa_numbers.e))}
+
+
+def jwk_document(did: str, key: JwtSigningKey, fragment: str = "key-1") -> dict[str, Any]:
+    """A DID (or controller) document for ``did`` with one JsonWebKey usable for assertions."""
+    vm_id = f"{did}#{fragment}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "id": did,
+        "verificationMethod": [
+            {"id": vm_id, "type": "JsonWebKey", "controller": did, "publicKeyJwk": public_jwk(key)}
+        ],
+        "assertionMethod": [vm_id],
+    }
 
 
 def bitstring_status_list_credential(
-    url: str, issuer: str, revoked_indexes: Iterable[int], size: int = 131072
+    url: str,
+    issuer: str,
+    revoked_indexes: Iterable[int],
+    size: int = 131072,
+    purpose: str = "revocation",
 ) -> dict[str, Any]:
     """An unsigned BitstringStatusListCredential at ``url`` with the given bits set.
+
+    ``purpose`` is the list's ``statusPurpose`` (``revocation`` or ``suspension``); the set
+    bits are the credentials revoked or suspended.
 
     Bits are numbered from the most significant bit of the first byte, per the W3C
     Bitstring Status List spec; sign the result with ``sign_data_integrity``.
@@ -151,7 +232,7 @@ def bitstring_status_list_credential(
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
+            "statusPurpose": purpose,
             "encodedList": encoded,
         },
     }
@@ -159,6 +240,10 @@ def bitstring_status_list_credential(
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _uint(value: int) -> bytes:
+    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
 
 
 def _b64url_json(value: dict[str, Any]) -> str:

@@ -41,8 +41,10 @@ class StatusChecker:
         if not entries:
             return Check("status", None, "credential has no credentialStatus; it cannot be revoked")
         results = [self._entry(e, doc) for e in entries]
-        for failed in (r for r in results if r.ok is False):
-            return failed
+        failed = [r for r in results if r.ok is False]
+        if failed:
+            # Revocation is final; a credential also suspended (or with a bad entry) is revoked.
+            return next((r for r in failed if r.code == "revoked"), failed[0])
         unknown = [r for r in results if r.ok is None]
         if unknown:
             return unknown[0]
@@ -114,7 +116,8 @@ class StatusChecker:
         if status_list.bits[index // 8] & (0x80 >> (index % 8)):
             code = "suspended" if purpose == "suspension" else "revoked"
             return Check("status", False, f"{code} per status list {url} at index {index}", code)
-        return Check("status", True, f"not {purpose} per status list {url} (index {index})")
+        state = "suspended" if purpose == "suspension" else "revoked"
+        return Check("status", True, f"not {state} per status list {url} (index {index})")
 
     def _load(self, url: str) -> StatusList | None:
         if url not in self._lists:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -16,10 +18,14 @@ from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.keys import KeyFormatError, decode_multibase
 from credmatch.credentials.methods import MethodError, check_controller, ed25519_key, resolve_method
 from credmatch.credentials.model import Check
-from credmatch.credentials.parse import first_subject, issuer_id, parse_time
+from credmatch.credentials.parse import as_strings, first_subject, issuer_id, parse_time
+from credmatch.credentials.schema import VC2_CONTEXT
 from credmatch.errors import CredentialFormatError
 
 ALGORITHMS = ("RS256", "ES256", "EdDSA")
+MIN_RSA_BITS = 2048  # NIST SP 800-131A: shorter RSA keys are not acceptable for signatures
+# JWT claim -> the credential's own (VC 2.0, VC 1.1) names for the same instant.
+VALIDITY_CLAIMS = (("nbf", "validFrom", "issuanceDate"), ("exp", "validUntil", "expirationDate"))
 
 
 @dataclass(frozen=True)
@@ -30,12 +36,17 @@ class Jwt:
     signature: bytes
 
     def credential(self) -> dict[str, Any]:
-        """The credential: the ``vc`` claim (VC 1.1 JWT) or the claims themselves (VC-JOSE)."""
+        """The credential: the ``vc`` claim (VC 1.1 JWT) or the claims themselves (VC-JOSE).
+
+        Where the credential states no start or end of validity, the JWT's ``nbf`` / ``exp``
+        supply it (VC Data Model 1.1, JWT decoding), so an expired or not-yet-valid JWT fails
+        the ``validity_period`` check instead of passing as a credential with no limits.
+        """
         vc = self.claims.get("vc")
         if isinstance(vc, dict):
-            return vc
+            return _with_claimed_validity(vc, self.claims)
         if "@context" in self.claims:
-            return self.claims
+            return _with_claimed_validity(self.claims, self.claims)
         raise CredentialFormatError("JWT payload has no 'vc' claim and is not a credential itself")
 
 
@@ -111,6 +122,12 @@ def jwk_key(jwk: dict[str, Any]) -> Any:
         if kty == "RSA":
             n = int.from_bytes(_b64(jwk["n"]), "big")
             e = int.from_bytes(_b64(jwk["e"]), "big")
+            if n.bit_length() < MIN_RSA_BITS:
+                raise MethodError(
+                    "bad_method",
+                    f"RSA key of {n.bit_length()} bits is too weak to trust; "
+                    f"RS256 keys need at least {MIN_RSA_BITS} bits",
+                )
             return rsa.RSAPublicNumbers(e, n).public_key()
         if kty == "EC" and jwk.get("crv") == "P-256":
             x = int.from_bytes(_b64(jwk["x"]), "big")
@@ -159,19 +176,44 @@ def _claim_mismatch(claims: dict[str, Any], credential: dict[str, Any], issuer: 
         for claim, value in expected
         if claim in claims and value is not None and claims[claim] != value
     ]
-    for claim, names in (
-        ("nbf", ("validFrom", "issuanceDate")),
-        ("exp", ("validUntil", "expirationDate")),
-    ):
+    for claim, *names in VALIDITY_CLAIMS:
+        if claim not in claims:
+            continue
+        value = claims[claim]
+        if numeric_date(value) is None:
+            problems.append(
+                f"{claim}={value!r} is not a NumericDate (seconds since 1970-01-01T00:00:00Z)"
+            )
+            continue
         when = next((parse_time(credential.get(n)) for n in names if credential.get(n)), None)
-        value = claims.get(claim)
-        if (
-            isinstance(value, (int, float))
-            and when is not None
-            and abs(when.timestamp() - value) > 1
-        ):
+        if when is not None and abs(when.timestamp() - value) > 1:
             problems.append(f"{claim}={value} but the credential says {when.isoformat()}")
     return "; ".join(problems)
+
+
+def numeric_date(value: Any) -> datetime | None:
+    """The instant of a JWT NumericDate (RFC 7519); None when ``value`` is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC) if math.isfinite(value) else None
+    except (OverflowError, OSError, ValueError):  # beyond what datetime can hold
+        return None
+
+
+def _with_claimed_validity(credential: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """``credential``, plus validFrom/validUntil (VC 1.1: issuanceDate/expirationDate) taken
+    from ``nbf``/``exp`` where it has neither name; a malformed claim adds nothing (the proof
+    check reports it)."""
+    v2 = VC2_CONTEXT in as_strings(credential.get("@context"))
+    added: dict[str, str] = {}
+    for claim, v2_name, v1_name in VALIDITY_CLAIMS:
+        if v2_name in credential or v1_name in credential:
+            continue
+        when = numeric_date(claims.get(claim))
+        if when is not None:
+            added[v2_name if v2 else v1_name] = when.isoformat().replace("+00:00", "Z")
+    return {**credential, **added} if added else credential
 
 
 def _b64(part: str) -> bytes:
