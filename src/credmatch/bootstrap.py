@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from credmatch.embeddings import (
     EmbeddingCache,
     SentenceTransformerEmbedder,
 )
+from credmatch.errors import CredmatchError
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
@@ -24,6 +27,8 @@ from credmatch.services.linking import LinkPolicy, LinkSummary, link_all, load_s
 from credmatch.services.match_table import MatchRefresh, refresh_matches
 from credmatch.services.matching import Matcher
 from credmatch.services.ranking_cache import RankingCache
+
+log = logging.getLogger("credmatch.matches")
 
 
 @dataclass
@@ -42,6 +47,9 @@ class Container:
     _linker: SkillLinker | None = field(default=None, init=False)
     ranking_cache: RankingCache | None = field(default=None, init=False)
     link_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _refreshing: asyncio.Task[None] | None = field(default=None, init=False)
+    _refresh_again: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         if self.settings.ranking_cache_size > 0:
@@ -95,8 +103,9 @@ class Container:
             self._linker = await load_skill_linker(self.store, self.embedder())
         return self._linker
 
-    async def relink(self, refresh_linker: bool = False) -> LinkSummary:
-        """Embed and link whatever is pending, then bring the match table up to date.
+    async def relink(self, refresh_linker: bool = False, matches: bool = True) -> LinkSummary:
+        """Embed and link whatever is pending, then (``matches``) bring the match table up
+        to date.
 
         One at a time per process: concurrent passes would only race for the same pending
         nodes. Everything works off what is flagged or pending in the graph, so a pass that
@@ -104,15 +113,40 @@ class Container:
         async with self.link_lock:
             linker = await self.skill_linker(refresh=refresh_linker)
             summary = await link_all(self.store, self.embedder(), self.link_policy(), linker)
-            summary.matches = await refresh_matches(self.store, self.match_policy())
-            return summary
+        if matches:
+            summary.matches = await self.refresh_matches()
+        return summary
+
+    def refresh_soon(self) -> None:
+        """Refresh the match table in a background task (API writes: the response does not
+        wait for it; rankings are computed live until it is done). Calls while one runs
+        coalesce into one more pass."""
+        if self._refreshing is not None and not self._refreshing.done():
+            self._refresh_again = True
+            return
+        self._refreshing = asyncio.create_task(self._refresh_passes())
+
+    async def _refresh_passes(self) -> None:
+        while True:
+            self._refresh_again = False
+            try:
+                await self.refresh_matches()
+            except CredmatchError as e:  # flags stay set: the next pass or write retries
+                log.warning("match table refresh deferred: %s", e)
+            if not self._refresh_again:
+                return
 
     async def refresh_matches(self) -> MatchRefresh:
-        """Only the match-table refresh (no model needed), one pass at a time per process."""
-        async with self.link_lock:
+        """Only the match-table refresh (no model needed), one pass at a time per process.
+        Its own lock: a long posting rebuild must not hold up the next write's linking."""
+        async with self.refresh_lock:
             return await refresh_matches(self.store, self.match_policy())
 
     async def close(self) -> None:
+        if self._refreshing is not None and not self._refreshing.done():
+            self._refreshing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refreshing
         await self.store.close()
         if self._cache is not None:
             self._cache.close()

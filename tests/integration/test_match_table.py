@@ -8,12 +8,14 @@ after the trust policy changes. Each test leaves the seed graph as it found it.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from tests.support.seeded import Seeded
+from starlette.testclient import TestClient
+from tests.support.seeded import Seeded, gql
 
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.graph.queries import match as q
@@ -304,3 +306,43 @@ def test_a_credential_that_runs_out_stops_counting_at_the_next_refresh(seeded: S
         assert _ranking(restored) == _ranking(page)
 
     _with(seeded, body)
+
+
+def test_an_api_write_answers_first_and_the_table_catches_up(
+    api: TestClient, seeded: Seeded
+) -> None:
+    key = seeded.keys["jobboard"]
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "identifier": "jb-table-1",
+        "title": "Cloud Support Engineer",
+        "hiringOrganization": {"name": "Acme"},
+        "description": "<h3>Requirements</h3><ul><li>SQL for reporting</li>"
+        "<li>Linux command line</li></ul>",
+    }
+    pushed = gql(api, key, "mutation($p: JSON!) { upsertJobPosting(jsonld: $p) { id } }", p=posting)
+    assert "errors" not in pushed, pushed
+    store = api.app.state.container.store  # type: ignore[attr-defined]
+    fresh = policy_id(api.app.state.container.match_policy())  # type: ignore[attr-defined]
+    state = (
+        "MATCH (j:JobPosting {id: 'jb-table-1'}) RETURN j.matchesStale AS s, j.matchesPolicy AS p"
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            row = api.portal.call(store.read, state)[0]  # type: ignore[union-attr]
+            if not row["s"] and row["p"] == fresh:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the background refresh did not finish: {row}")
+
+        async def compare(c: Container) -> None:
+            stored, live = await _stored_and_live(_uncached(c), "jb-table-1", CandidateFilter())
+            assert stored.total > 0
+            assert _ranking(stored) == _ranking(live)
+
+        _with(seeded, compare)
+    finally:
+        gql(api, key, 'mutation { deleteJobPosting(id: "jb-table-1") }')

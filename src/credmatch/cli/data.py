@@ -218,11 +218,16 @@ def _link(args: argparse.Namespace) -> int:
         print(
             f"embedded {summary.embedded} nodes; linked {summary.requirements_linked} "
             f"requirements, {summary.achievements_linked} achievements; "
-            f"{summary.skill_links} skill links"
+            f"{summary.skill_links} skill links; {_matches(summary.matches)}"
         )
         return 0
 
     return with_graph(run)
+
+
+def _matches(m: Any) -> str:
+    expired = f", {m.expired} credentials expired" if m.expired else ""
+    return f"match table: {m.jobs} postings and {m.learners} learners refreshed{expired}"
 
 
 async def _relink(c: Container) -> Any:

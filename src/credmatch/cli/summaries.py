@@ -33,6 +33,8 @@ def print_seed_summary(s: SeedLoadSummary) -> None:
         f"{s.links.requirements_linked} requirements and {s.links.achievements_linked} "
         f"achievements linked, {s.links.skill_links} skill links"
     )
+    m = s.links.matches
+    print(f"  match table  {m.jobs} postings and {m.learners} learners ranked, {m.rows} rows")
 
 
 def _fmt(counter: Counter[str]) -> str:

@@ -61,10 +61,11 @@ class ApiIngest:
         return [CredentialResult(r, graph_verdict(r), reject_reason(r) is None) for r in reports]
 
     async def _relink(self) -> None:
-        """Embed and link what the write added and refresh the match table. When a concurrent
-        write deletes a node under it, the next relink finishes the job: the write that was
-        asked for has landed either way."""
+        """Embed and link what the write added (the response shows the links), then refresh
+        the match table in the background. When a concurrent write deletes a node under it,
+        the next relink finishes the job: the write that was asked for has landed either way."""
         try:
-            await self._c.relink()
+            await self._c.relink(matches=False)
         except GraphError as e:
             log.warning("linking deferred to the next write or `credmatch link`: %s", e)
+        self._c.refresh_soon()
