@@ -103,6 +103,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         0.10), ("linkSkills", "recruiter", 0.05)]  # fmt: skip
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    error_samples: list[dict[str, str]] = []
     samples: list[dict[str, Any]] = []
     deadline = time.monotonic() + args.duration
     sent = 0
@@ -134,12 +135,16 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                         json=request(op),
                         headers={"Authorization": f"Bearer {keys[role]}"},
                     )
-                    ok = resp.status_code == 200 and "errors" not in resp.json()
-                except httpx.HTTPError:
-                    ok = False
+                    body = resp.json()
+                    ok = resp.status_code == 200 and "errors" not in body
+                    why = f"HTTP {resp.status_code}: {json.dumps(body.get('errors'))[:300]}"
+                except (httpx.HTTPError, ValueError) as e:
+                    ok, why = False, f"{type(e).__name__}: {e}"
                 latencies[op].append(time.perf_counter() - started)
                 if not ok:
                     errors[op] += 1
+                    if len(error_samples) < 20:
+                        error_samples.append({"operation": op, "error": why})
 
     async def sampler() -> None:
         start = time.monotonic()
@@ -182,7 +187,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             "rps": round(total / elapsed, 2), "errors": sum(errors.values()),
             "all": pct(every), "by_operation": {k: {**pct(v), "errors": errors[k]}
                                                 for k, v in sorted(latencies.items())},
-            "memory": samples}  # fmt: skip
+            "memory": samples, "error_samples": error_samples}  # fmt: skip
 
 
 if __name__ == "__main__":
