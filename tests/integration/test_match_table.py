@@ -133,11 +133,17 @@ def test_withdrawn_consent_moves_the_learner_out_of_the_keyed_ranking(seeded: Se
             hidden = await matcher.candidates(job_id, 5, None, CandidateFilter())
             assert top not in {m.learner_id for m in hidden.matches}
             assert hidden.total == before.total - 1
+            # The change flags the learner (ranked live meanwhile); the refresh re-keys it.
+            assert (await refresh_matches(store, c.match_policy())).learners == 1
+            stored, live = await _stored_and_live(matcher, job_id, CandidateFilter())
+            assert _ranking(stored) == _ranking(live)
+            assert top not in {m.learner_id for m in stored.matches}
             live = await matcher.rank((await matcher.job(job_id)).requirements, 5, None,
                                       CandidateFilter())  # fmt: skip
             assert _ranking(hidden) == _ranking(live)
         finally:
             await set_discoverable(store, top, True)
+            await refresh_matches(store, c.match_policy())
         again = await matcher.candidates(job_id, 5, None, CandidateFilter())
         assert _ranking(again) == _ranking(before)
 
@@ -346,3 +352,32 @@ def test_an_api_write_answers_first_and_the_table_catches_up(
         _with(seeded, compare)
     finally:
         gql(api, key, 'mutation { deleteJobPosting(id: "jb-table-1") }')
+
+
+def test_a_key_left_behind_by_a_consent_race_is_never_served(seeded: Seeded) -> None:
+    """A rebuild that read a learner's consent just before it was withdrawn writes a key in
+    the discoverable range; the page check re-keys the learner and answers live."""
+
+    async def body(c: Container) -> None:
+        store, matcher = c.store, _uncached(c)
+        job_id = (await _job_ids(store))[0]
+        before = await matcher.candidates(job_id, 5, None, CandidateFilter())
+        top = before.matches[0].learner_id
+        # Consent withdrawn without the re-key (what the race leaves behind).
+        await store.write("MATCH (l:Learner {id: $l}) SET l.discoverable = false", {"l": top})
+        try:
+            page = await matcher.candidates(job_id, 5, None, CandidateFilter())
+            assert top not in {m.learner_id for m in page.matches}
+            assert page.total == before.total - 1
+            keys = await store.read(
+                "MATCH (:Learner {id: $l})-[m:MATCHES]->() RETURN collect(m.rankKey) AS k",
+                {"l": top},
+            )
+            assert keys[0]["k"] and all(k.startswith("0") for k in keys[0]["k"])
+        finally:
+            await set_discoverable(store, top, True)
+            await refresh_matches(store, c.match_policy())
+        again = await matcher.candidates(job_id, 5, None, CandidateFilter())
+        assert _ranking(again) == _ranking(before)
+
+    _with(seeded, body)

@@ -259,6 +259,7 @@ class Mutation:
         require(info.context.principal, "setDiscoverable", learner_id=str(learner_id))
         store = info.context.container.store
         await privacy.set_discoverable(store, str(learner_id), discoverable)
+        info.context.container.refresh_soon()  # the change flagged the learner's table rows
         row = await browse.learner_profile(store, str(learner_id))
         assert row is not None
         return await _profile(info, row)

@@ -8,6 +8,7 @@ every holder live; then evidence and names for the page's learners.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from credmatch.graph.queries import matches as mq
 from credmatch.graph.store import GraphStore
 from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
 from credmatch.services.ranking_cache import RankingCache
+
+log = logging.getLogger("credmatch.matching")
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,13 @@ class Matcher:
             row = await self._ranked_page(q.RANK_CANDIDATES, live, version)
         ids: list[str] = [r["learner"] for r in row["page"]]
         matches, names = await self._explain(specs, pairs, ids, flt, policy, consent_required)
+        hidden = [i for i in ids if consent_required and not (i in names and names[i].discoverable)]
+        if hidden and job is not None:
+            # A table key written from a consent value read just before that consent changed
+            # (a rebuild racing the change): re-key those learners, answer from the live ranking.
+            log.warning("re-keying %d learners whose consent changed under a rebuild", len(hidden))
+            await self._store.write(mq.REKEY_LEARNERS, {"ids": hidden})
+            return await self.rank(reqs, first, after, flt, learners, consent_required)
         ranked = [_with_rank(m, offset + i + 1) for i, m in enumerate(matches)]
         result = CandidatePage(
             reqs, ranked, row["total"], page_of(ids, offset, row["total"]), names

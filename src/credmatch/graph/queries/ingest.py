@@ -74,7 +74,7 @@ MERGE (i)-[:ISSUED]->(c)
 SET_LEARNER_PROFILES = """
 UNWIND $rows AS r
 MATCH (l:Learner {id: r.id})
-SET l.discoverable = r.discoverable, l.displayName = r.displayName
+SET l.discoverable = r.discoverable, l.displayName = r.displayName, l.matchesStale = true
 """
 
 UPSERT_SKILLS = """

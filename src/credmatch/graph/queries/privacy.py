@@ -4,7 +4,8 @@ from __future__ import annotations
 
 SET_DISCOVERABLE = """
 MATCH (l:Learner {id: $id})
-SET l.discoverable = $discoverable, l.consentChangedAt = datetime()
+SET l.discoverable = $discoverable, l.consentChangedAt = datetime(),
+    l.matchesStale = true  // a match-table rebuild racing this change may have read the old value
 RETURN l.id AS id
 """
 
