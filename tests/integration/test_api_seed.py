@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -295,6 +296,14 @@ def test_issuer_ingests_and_erasure_leaves_no_trace(api: TestClient, seeded: See
         api, admin, "query($l: ID!) { learner(id: $l) { credentials { id } } }", l=learner
     )
     assert len(profile["data"]["learner"]["credentials"]) == 1
+    # The background refresh gives the learner match-table rows (rank keys holding their id):
+    # erasure must take those too.
+    store = api.app.state.container.store  # type: ignore[attr-defined]
+    rows = "MATCH (:Learner {id: $l})-[m:MATCHES]->() RETURN count(m) AS n"
+    deadline = time.monotonic() + 60
+    while api.portal.call(store.read, rows, {"l": learner})[0]["n"] == 0:  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "the learner never reached the match table"
+        time.sleep(0.2)
     erased = gql(api, admin, "mutation($l: ID!) { eraseLearner(learnerId: $l) }", l=learner)
     assert erased["data"]["eraseLearner"] is True
     traces = gql(api, admin, "query($l: ID!) { learner(id: $l) { id } }", l=learner)
@@ -307,13 +316,17 @@ def test_issuer_ingests_and_erasure_leaves_no_trace(api: TestClient, seeded: See
 
 
 def _graph_mentions(api: TestClient, value: str) -> int:
-    """Nodes or relationships holding ``value`` in any property (string or list)."""
+    """Nodes or relationships holding ``value`` in any property: the whole value, inside a
+    longer string (the match table's rank keys embed the learner id), or in a list."""
     store = api.app.state.container.store  # type: ignore[attr-defined]
     query = """
     CALL () { MATCH (n) WHERE any(k IN keys(n) WHERE n[k] = $v OR $v IN
-              CASE WHEN valueType(n[k]) STARTS WITH 'LIST<STRING' THEN n[k] ELSE [] END)
+              CASE WHEN valueType(n[k]) STARTS WITH 'LIST<STRING' THEN n[k] ELSE [] END
+              OR (valueType(n[k]) STARTS WITH 'STRING' AND n[k] CONTAINS $v))
               RETURN count(n) AS a }
-    CALL () { MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE r[k] = $v) RETURN count(r) AS b }
+    CALL () { MATCH ()-[r]->() WHERE any(k IN keys(r) WHERE r[k] = $v
+              OR (valueType(r[k]) STARTS WITH 'STRING' AND r[k] CONTAINS $v))
+              RETURN count(r) AS b }
     RETURN a + b AS n
     """
     rows = api.portal.call(store.read, query, {"v": value})  # type: ignore[union-attr]
