@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 from tests.conftest import SHARED_DATA
-from tests.support.seeded import Seeded, first_job, gql, seed_path
+from tests.support.seeded import Seeded, counting_reads, first_job, gql, seed_path
 
 from credmatch.credentials.signing import sign_data_integrity
-from credmatch.graph.store import GraphStore
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
@@ -120,14 +119,7 @@ def test_candidates_cost_at_most_four_round_trips_whatever_the_page_size(
 ) -> None:
     key = seeded.keys["recruiter"]
     job = first_job(api, key, "Data Analyst")
-    calls: list[str] = []
-    original = GraphStore.read
-
-    async def counting(self: GraphStore, query: str, params: Any = None) -> Any:
-        calls.append(query)
-        return await original(self, query, params)
-
-    monkeypatch.setattr(GraphStore, "read", counting)
+    calls = counting_reads(monkeypatch)
     counts = []
     for first in (1, 20, 100, 100):
         calls.clear()

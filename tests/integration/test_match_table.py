@@ -11,11 +11,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from tests.support.seeded import Seeded, gql
+from tests.support.seeded import Seeded, counting_reads, gql
 
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.graph.queries import match as q
@@ -73,18 +72,6 @@ async def _job_ids(store: GraphStore) -> list[str]:
 
 def _uncached(container: Container) -> Matcher:
     return Matcher(container.store, container.match_policy(), 100, cache=None)
-
-
-def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    original = GraphStore.read
-
-    async def counting(self: GraphStore, query: str, params: Any = None) -> Any:
-        calls.append(query)
-        return await original(self, query, params)
-
-    monkeypatch.setattr(GraphStore, "read", counting)
-    return calls
 
 
 def test_the_table_ranks_every_posting_exactly_as_the_live_query(seeded: Seeded) -> None:
@@ -155,7 +142,7 @@ def test_candidates_read_the_table_and_skip_the_live_ranking(
 ) -> None:
     async def body(c: Container) -> None:
         job_id = (await _job_ids(c.store))[0]
-        calls = _counting_reads(monkeypatch)
+        calls = counting_reads(monkeypatch)
         matcher = _uncached(c)
         expected = {
             CandidateFilter(): mq.RANKED_PAGE,
@@ -195,7 +182,7 @@ def test_a_flagged_learner_sends_rankings_live_until_the_refresh(
             matcher = _uncached(c)
             job = await matcher.job(job_id)
             assert job.stored_policy is None  # any flagged learner: no table is trusted
-            calls = _counting_reads(monkeypatch)
+            calls = counting_reads(monkeypatch)
             page = await matcher.candidates(job_id, 100, None, CandidateFilter())
             assert [x for x in calls if x in RANKINGS] == [q.RANK_CANDIDATES]
             assert learner not in {m.learner_id for m in page.matches}

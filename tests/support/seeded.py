@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
 from credmatch.graph.schema import ensure_schema
+from credmatch.graph.store import GraphStore
 from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
 from credmatch.services.seed import SeedLoadSummary, load_seed
@@ -32,6 +33,19 @@ class Seeded:
     learner: str  # the learner the learner key is bound to (discoverable, with credentials)
     other_learner: str  # another discoverable learner
     hidden_learner: str  # a learner who did not consent
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the query text of every GraphStore.read from now on (round-trip tests)."""
+    calls: list[str] = []
+    original = GraphStore.read
+
+    async def counting(self: GraphStore, query: str, params: Any = None) -> Any:
+        calls.append(query)
+        return await original(self, query, params)
+
+    monkeypatch.setattr(GraphStore, "read", counting)
+    return calls
 
 
 def run(coro: Any) -> Any:

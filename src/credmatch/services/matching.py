@@ -217,7 +217,8 @@ class Matcher:
         else:
             live = {
                 **page_params,
-                **self._params(flt, pairs, learners, consent_required),
+                **self._params(flt, learners, consent_required),
+                "pairs": pairs,
                 "trust": trust_table(policy),
                 "weights": {s.id: s.weight for s in specs},
                 "required": {s.id: s.required for s in specs},
@@ -256,7 +257,7 @@ class Matcher:
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for p in pairs:
             links[p["achievement"]].append(p)
-        params = {**self._params(flt, [], ids, consent_required), "links": links}
+        params = {**self._params(flt, ids, consent_required), "links": links}
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         for r in await self._store.read(q.EVIDENCE_DETAIL, params):
             evidence[r["learner"]].append(
@@ -287,13 +288,12 @@ class Matcher:
     def _params(
         self,
         flt: CandidateFilter,
-        pairs: list[dict[str, Any]],
         learners: Sequence[str] | None,
         consent_required: bool,
     ) -> dict[str, Any]:
+        """The credential and learner filters both the live ranking and the evidence use."""
         verdicts = ("verified",) if flt.verified_only else COUNTED_VERDICTS
         return {
-            "pairs": pairs,
             "verdicts": list(verdicts),
             "consentRequired": consent_required,
             "learners": list(learners) if learners is not None else None,
