@@ -28,9 +28,11 @@ class MethodError(Exception):
 @dataclass(frozen=True)
 class ResolvedMethod:
     id: str
-    controller: str
+    controller: str  # the DID / URL whose document lists the method (did:key: the DID itself)
     material: dict[str, Any]  # publicKeyMultibase / publicKeyJwk as found
     type: str
+    declared_controller: str | None = None  # the method's own "controller" (None: as above)
+    assertion: bool = True  # listed under the controller document's assertionMethod
 
 
 def resolve_method(vm_id: str, documents: DocumentStore) -> ResolvedMethod:
@@ -59,18 +61,36 @@ def resolve_method(vm_id: str, documents: DocumentStore) -> ResolvedMethod:
     )
 
 
-def check_controller(method: ResolvedMethod, issuer: str | None) -> None:
-    """Raise unless the method's controller is the credential's issuer."""
+def binding_problem(method: ResolvedMethod, issuer: str | None) -> str | None:
+    """Why the key does not belong to ``issuer`` (None when it does).
+
+    The key belongs to the issuer when the issuer is the controller of the document that
+    lists it (for did:key, the DID itself), the method names that controller, and the
+    document lists it under assertionMethod (it may sign credentials).
+    """
     if issuer is None:
-        raise MethodError(
-            "key_mismatch", "credential has no issuer id to match the signing key against"
-        )
+        return "credential has no issuer id to match the signing key against"
     if method.controller != issuer:
-        raise MethodError(
-            "key_mismatch",
+        return (
             f"signing key {method.id} is controlled by {method.controller}, not by the issuer "
-            f"{issuer}; the credential was not signed by its issuer",
+            f"{issuer}; the credential was not signed by its issuer"
         )
+    declared = method.declared_controller
+    if declared is not None and declared != method.controller:
+        return f"verification method {method.id} names controller {declared!r}, not {issuer}"
+    if not method.assertion:
+        return (
+            f"verification method {method.id} is not an assertionMethod of {issuer}; "
+            "it may not sign credentials"
+        )
+    return None
+
+
+def check_controller(method: ResolvedMethod, issuer: str | None) -> None:
+    """Raise (code ``key_mismatch``) unless the method's key belongs to the issuer."""
+    problem = binding_problem(method, issuer)
+    if problem is not None:
+        raise MethodError("key_mismatch", problem)
 
 
 def ed25519_key(method: ResolvedMethod) -> Any:
@@ -150,20 +170,14 @@ def _from_document(
             "bad_method",
             f"verification method {vm_id} is not listed in the document of {controller_id}",
         )
-    if not _listed(doc.get("assertionMethod"), vm_id, controller_id):
-        raise MethodError(
-            "bad_method",
-            f"verification method {vm_id} is not an assertionMethod of {controller_id}; "
-            "it may not sign credentials",
-        )
     controller = method.get("controller")
-    if controller != controller_id:
-        raise MethodError(
-            "key_mismatch",
-            f"verification method {vm_id} names controller {controller!r}, not {controller_id}",
-        )
     return ResolvedMethod(
-        id=vm_id, controller=controller_id, material=method, type=str(method.get("type", ""))
+        id=vm_id,
+        controller=controller_id,
+        material=method,
+        type=str(method.get("type", "")),
+        declared_controller=controller if isinstance(controller, str) else repr(controller),
+        assertion=_listed(doc.get("assertionMethod"), vm_id, controller_id),
     )
 
 

@@ -6,8 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-CHECK_NAMES = ("proof", "context", "validity_period", "status", "issuer", "schema")
-REQUIRED_TRUE = ("proof", "context", "validity_period", "schema")
+CHECK_NAMES = (
+    "proof",
+    "key_binding",
+    "context",
+    "validity_period",
+    "status",
+    "issuer",
+    "schema",
+)
+REQUIRED_TRUE = ("proof", "key_binding", "context", "validity_period", "schema")
 TRUE_OR_UNKNOWN = ("status", "issuer")
 
 
@@ -145,6 +153,8 @@ def verdict(report: Report) -> str:
             return "invalid"
     proof = failed.get("proof")
     if proof is not None and proof.code not in UNVERIFIABLE_CODES:
+        return "invalid"
+    if "key_binding" in failed:  # signed, but not by a key of the issuer
         return "invalid"
     status = failed.get("status")
     if status is not None:

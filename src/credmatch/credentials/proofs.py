@@ -12,7 +12,13 @@ from cryptography.exceptions import InvalidSignature
 from credmatch.credentials import canonical
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.keys import KeyFormatError, decode_multibase
-from credmatch.credentials.methods import MethodError, check_controller, ed25519_key, resolve_method
+from credmatch.credentials.methods import (
+    MethodError,
+    ResolvedMethod,
+    binding_problem,
+    ed25519_key,
+    resolve_method,
+)
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_list
 
@@ -21,6 +27,7 @@ JCS = "eddsa-jcs-2022"
 # eddsa-2022 is the draft name of eddsa-rdfc-2022; same algorithm, accepted with a note.
 LEGACY_SUITES = {"eddsa-2022": RDFC}
 KNOWN_PROOF_TYPES = ("DataIntegrityProof", "Ed25519Signature2020")
+SUPPORTED = (RDFC, JCS, "Ed25519Signature2020")
 
 
 @dataclass
@@ -77,41 +84,99 @@ def suite_of(proof: dict[str, Any]) -> str | None:
     return None
 
 
-def check_embedded_proofs(unsecured: Unsecured, proofs: list[Any], issuer: str | None) -> Check:
-    """The ``proof`` check for a document's ``proof`` value (one or a set)."""
+@dataclass(frozen=True)
+class ProofChecks:
+    """The ``proof`` check (signatures with the resolved keys) and the ``key_binding`` check
+    (whether those keys belong to the issuer), decided independently of each other."""
+
+    proof: Check
+    binding: Check
+
+
+def not_checked(proof: Check) -> ProofChecks:
+    """``proof`` with a key_binding check saying the keys were not looked at."""
+    return ProofChecks(proof, Check("key_binding", None, "not checked: no proof was checked"))
+
+
+@dataclass
+class _Outcome:
+    n: int
+    detail: str = ""
+    error: MethodError | None = None
+    method: ResolvedMethod | None = None
+
+
+def check_embedded_proofs(
+    unsecured: Unsecured, proofs: list[Any], issuer: str | None
+) -> ProofChecks:
+    """The ``proof`` and ``key_binding`` checks for a document's ``proof`` value (one or a set)."""
     if not proofs:
-        return Check(
-            "proof",
-            False,
-            "credential has no proof and no JWT envelope; it cannot be verified",
-            "no_proof",
+        return not_checked(
+            Check(
+                "proof",
+                False,
+                "credential has no proof and no JWT envelope; it cannot be verified",
+                "no_proof",
+            )
         )
-    passed: list[str] = []
+    outcomes: list[_Outcome] = []
     unknown: list[str] = []
     for n, proof in enumerate(proofs):
         if not isinstance(proof, dict):
-            return Check("proof", False, f"proof[{n}] is not an object", "bad_proof")
+            return not_checked(Check("proof", False, f"proof[{n}] is not an object", "bad_proof"))
         suite = suite_of(proof)
         if suite is None:
             unknown.append(str(proof.get("type")))
             continue
+        outcome = _Outcome(n)
         try:
             _check_chain(proof, proofs)
-            passed.append(_verify_one(unsecured, n, proof, suite, issuer))
+            _verify_one(unsecured, outcome, proof, suite)
         except MethodError as e:
-            return Check("proof", False, f"proof[{n}]: {e}", e.code)
-    if not passed:
+            outcome.error = e
+        outcomes.append(outcome)
+    return ProofChecks(_proof_check(outcomes, unknown), binding_check(outcomes, issuer))
+
+
+def _proof_check(outcomes: list[_Outcome], unknown: list[str]) -> Check:
+    failed = next((o for o in outcomes if o.error is not None), None)
+    if failed is not None and failed.error is not None:
+        return Check("proof", False, f"proof[{failed.n}]: {failed.error}", failed.error.code)
+    if not outcomes:
         return Check(
             "proof",
             False,
             f"no proof of a supported type (found {', '.join(unknown)}); "
-            "supported: DataIntegrityProof eddsa-rdfc-2022/eddsa-jcs-2022, Ed25519Signature2020",
+            f"supported: DataIntegrityProof {'/'.join(SUPPORTED)}, Ed25519Signature2020",
             "unsupported_suite",
         )
-    detail = "; ".join(passed)
+    detail = "; ".join(o.detail for o in outcomes)
     if unknown:
         detail += f"; ignored proof(s) of unknown type {', '.join(unknown)}"
     return Check("proof", True, detail)
+
+
+def binding_check(outcomes: list[_Outcome], issuer: str | None) -> Check:
+    """``key_binding`` over the proofs whose key was resolved (the first problem decides)."""
+    bound: list[str] = []
+    for outcome in outcomes:
+        if outcome.method is None:
+            return Check(
+                "key_binding",
+                None,
+                f"proof[{outcome.n}]: not checked: the signing key was not resolved",
+            )
+        problem = binding_problem(outcome.method, issuer)
+        if problem is not None:
+            return Check("key_binding", False, f"proof[{outcome.n}]: {problem}", "key_mismatch")
+        bound.append(outcome.method.id)
+    if not bound:
+        return Check("key_binding", None, "not checked: no proof of a supported type")
+    return Check(
+        "key_binding",
+        True,
+        f"signing key {', '.join(bound)} belongs to the issuer {issuer} (assertionMethod)",
+    )
 
 
 def _check_chain(proof: dict[str, Any], proofs: list[Any]) -> None:
@@ -132,34 +197,33 @@ def _check_chain(proof: dict[str, Any], proofs: list[Any]) -> None:
     )
 
 
-def _verify_one(
-    unsecured: Unsecured, n: int, proof: dict[str, Any], suite: str, issuer: str | None
-) -> str:
+def _verify_one(unsecured: Unsecured, outcome: _Outcome, proof: dict[str, Any], suite: str) -> None:
     note = ""
     if suite in LEGACY_SUITES:
         note = f" (legacy cryptosuite name {suite}, verified as {LEGACY_SUITES[suite]})"
         suite = LEGACY_SUITES[suite]
-    if suite not in (RDFC, JCS, "Ed25519Signature2020"):
+    if suite not in SUPPORTED:
         raise MethodError(
             "unsupported_suite",
-            f"cryptosuite {suite or '(missing)'!r} is not supported (supported: eddsa-rdfc-2022, "
-            "eddsa-jcs-2022, Ed25519Signature2020); the signature was not checked",
+            f"cryptosuite {suite or '(missing)'!r} is not supported (supported: "
+            f"{', '.join(SUPPORTED)}); the signature was not checked",
         )
+    vm = proof.get("verificationMethod")
+    if not isinstance(vm, str):
+        raise MethodError("bad_method", "proof has no verificationMethod string")
+    # Resolved before anything else is judged, so key_binding can be reported whatever
+    # is wrong with the signature.
+    outcome.method = method = resolve_method(vm, unsecured.documents)
     if proof.get("proofPurpose") != "assertionMethod":
         raise MethodError(
             "bad_proof", f"proofPurpose is {proof.get('proofPurpose')!r}, not 'assertionMethod'"
         )
     signature = _signature(proof)
-    vm = proof.get("verificationMethod")
-    if not isinstance(vm, str):
-        raise MethodError("bad_method", "proof has no verificationMethod string")
-    method = resolve_method(vm, unsecured.documents)
-    check_controller(method, issuer)
     key = ed25519_key(method)
     algorithm = JCS if suite == JCS else RDFC
     config: Any = proof_config(proof, unsecured.doc.get("@context"))
-    if algorithm == RDFC and unsecured.expanded_configs and n in unsecured.expanded_configs:
-        config = unsecured.expanded_configs[n]()
+    if algorithm == RDFC and unsecured.expanded_configs and outcome.n in unsecured.expanded_configs:
+        config = unsecured.expanded_configs[outcome.n]()
     try:
         data = config_digest(
             config, algorithm, unsecured.documents, unsecured.jcs_ready
@@ -174,7 +238,7 @@ def _verify_one(
             f"{suite} signature by {vm} does not match the document: it was altered after "
             "signing or signed with another key",
         ) from e
-    return f"{suite} signature by {vm} verified{note}"
+    outcome.detail = f"{suite} signature by {vm} verified{note}"
 
 
 def _signature(proof: dict[str, Any]) -> bytes:

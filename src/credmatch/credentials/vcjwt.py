@@ -16,9 +16,16 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.keys import KeyFormatError, decode_multibase
-from credmatch.credentials.methods import MethodError, check_controller, ed25519_key, resolve_method
+from credmatch.credentials.methods import (
+    MethodError,
+    ResolvedMethod,
+    binding_problem,
+    ed25519_key,
+    resolve_method,
+)
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_strings, first_subject, issuer_id, parse_time
+from credmatch.credentials.proofs import ProofChecks, not_checked
 from credmatch.credentials.schema import VC2_CONTEXT
 from credmatch.errors import CredentialFormatError
 
@@ -70,40 +77,58 @@ def decode(token: str) -> Jwt:
     return Jwt(header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
 
 
-def check_jwt_proof(jwt: Jwt, credential: dict[str, Any], documents: DocumentStore) -> Check:
-    """The ``proof`` check for a VC-JWT: signature, key binding to the issuer, and claims."""
+def check_jwt_proof(jwt: Jwt, credential: dict[str, Any], documents: DocumentStore) -> ProofChecks:
+    """The ``proof`` check for a VC-JWT (signature and claims), and its ``key_binding`` check."""
     alg = jwt.header.get("alg")
     if alg not in ALGORITHMS:
-        return Check(
-            "proof",
-            False,
-            f"JWT alg {alg!r} is not supported (supported: {', '.join(ALGORITHMS)})",
-            "unsupported_suite",
+        return not_checked(
+            Check(
+                "proof",
+                False,
+                f"JWT alg {alg!r} is not supported (supported: {', '.join(ALGORITHMS)})",
+                "unsupported_suite",
+            )
         )
     issuer = issuer_id(credential)
     mismatch = _claim_mismatch(jwt.claims, credential, issuer)
     if mismatch:
-        return Check(
-            "proof", False, f"JWT claims disagree with the credential: {mismatch}", "bad_claims"
+        return not_checked(
+            Check(
+                "proof", False, f"JWT claims disagree with the credential: {mismatch}", "bad_claims"
+            )
         )
+    method: ResolvedMethod | None = None
     try:
-        key, where = _key(jwt.header, issuer, documents)
-        _verify(str(alg), key, jwt.signing_input, jwt.signature)
+        method = _method(jwt.header, issuer, documents)
+        _verify(str(alg), _method_key(method), jwt.signing_input, jwt.signature)
     except MethodError as e:
-        return Check("proof", False, f"VC-JWT: {e}", e.code)
-    return Check("proof", True, f"VC-JWT {alg} signature by {where} verified")
+        proof = Check("proof", False, f"VC-JWT: {e}", e.code)
+    else:
+        proof = Check("proof", True, f"VC-JWT {alg} signature by {method.id} verified")
+    return ProofChecks(proof, _binding(method, issuer))
 
 
-def _key(header: dict[str, Any], issuer: str | None, documents: DocumentStore) -> tuple[Any, str]:
+def _binding(method: ResolvedMethod | None, issuer: str | None) -> Check:
+    if method is None:
+        return Check("key_binding", None, "not checked: the signing key was not resolved")
+    problem = binding_problem(method, issuer)
+    if problem is not None:
+        return Check("key_binding", False, f"VC-JWT: {problem}", "key_mismatch")
+    return Check("key_binding", True, f"signing key {method.id} belongs to the issuer {issuer}")
+
+
+def _method_key(method: ResolvedMethod) -> Any:
+    jwk = method.material.get("publicKeyJwk")
+    if isinstance(jwk, dict) and jwk.get("kty") in ("RSA", "EC"):
+        return jwk_key(jwk)
+    return ed25519_key(method)
+
+
+def _method(header: dict[str, Any], issuer: str | None, documents: DocumentStore) -> ResolvedMethod:
     kid = header.get("kid")
     if isinstance(kid, str) and kid:
         vm_id = f"{issuer}{kid}" if kid.startswith("#") and issuer else kid
-        method = resolve_method(vm_id, documents)
-        check_controller(method, issuer)
-        jwk = method.material.get("publicKeyJwk")
-        if isinstance(jwk, dict) and jwk.get("kty") in ("RSA", "EC"):
-            return jwk_key(jwk), vm_id
-        return ed25519_key(method), vm_id
+        return resolve_method(vm_id, documents)
     if isinstance(header.get("jwk"), dict):
         raise MethodError(
             "key_unresolved",

@@ -38,7 +38,7 @@ class VerifyOptions:
 
 
 class Verifier:
-    """Runs the six checks on credentials; reuse one instance to share context and list caches."""
+    """Runs the seven checks on credentials; reuse one instance to share context and list caches."""
 
     def __init__(self, options: VerifyOptions) -> None:
         self.options = options
@@ -117,21 +117,24 @@ class Verifier:
         )
         context = self._context(credential, unsecured)
         if jwt is not None:
-            proof = vcjwt.check_jwt_proof(jwt, credential, self.options.documents)
+            signed = vcjwt.check_jwt_proof(jwt, credential, self.options.documents)
         elif context.ok is not True and context.code != "proof_context":
-            proof = Check(
-                "proof",
-                False,
-                f"not checked: the document cannot be canonicalised safely ({context.detail})",
-                context.code or "bad_proof",
+            signed = proofs.not_checked(
+                Check(
+                    "proof",
+                    False,
+                    f"not checked: the document cannot be canonicalised safely ({context.detail})",
+                    context.code or "bad_proof",
+                )
             )
         else:
-            proof = proofs.check_embedded_proofs(
+            signed = proofs.check_embedded_proofs(
                 unsecured, proofs.proof_list(credential), issuer_id(credential)
             )
         parsed = parse_credential(credential, suite_name(jwt))
         checks = (
-            proof,
+            signed.proof,
+            signed.binding,
             context,
             self._validity(parsed),
             self._status.check(credential),
@@ -226,7 +229,8 @@ class Verifier:
         context = self._context(doc, unsecured)
         if context.ok is not True:
             return context
-        return proofs.check_embedded_proofs(unsecured, proofs.proof_list(doc), issuer_id(doc))
+        signed = proofs.check_embedded_proofs(unsecured, proofs.proof_list(doc), issuer_id(doc))
+        return signed.proof if signed.proof.ok is not True else signed.binding
 
 
 @dataclass(frozen=True)

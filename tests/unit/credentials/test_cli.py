@@ -39,6 +39,7 @@ def test_valid_jsonl_and_trust(tmp_path: Path, contexts_dir: Path) -> None:
     ]
     assert [c["name"] for c in reports[0]["checks"]] == [
         "proof",
+        "key_binding",
         "context",
         "validity_period",
         "status",
@@ -50,7 +51,11 @@ def test_valid_jsonl_and_trust(tmp_path: Path, contexts_dir: Path) -> None:
     registry = tmp_path / "trust.json"
     registry.write_text(json.dumps({"issuers": [{"id": did, "name": "Seed U"}]}))
     code, reports = _run([tmp_path / "creds.jsonl"], [contexts_dir], trust=registry)
-    assert code == 0 and reports[0]["checks"][4]["ok"] is True
+    assert code == 0 and reports[0]["checks"][5] == {
+        **reports[0]["checks"][5],
+        "name": "issuer",
+        "ok": True,
+    }
 
 
 def test_not_a_credential_gets_a_format_report(tmp_path: Path, contexts_dir: Path) -> None:

@@ -27,7 +27,8 @@ EXPECTED = [
     # 1EdTechRevocationList is not in the store, so status is unknown: verified offline.
     ("1edtech/ob30/complete.json", "verified", None),
     # Stricter than upstream: the did:key that signed it is not the issuer (urn:uuid:...).
-    ("1edtech/ob30/simple-did-key-method.json", "invalid", "proof"),
+    # (its signature verifies; key_binding fails)
+    ("1edtech/ob30/simple-did-key-method.json", "invalid", "key_binding"),
     ("1edtech/clr20/simple_v1.json", "verified", None),
     ("1edtech/ob30/complete_v1.json", "invalid", "proof"),  # #key-1 is in no issuer document
     ("1edtech/ob30/credential-status-revoked.json", "unverifiable", "proof"),  # did:web offline

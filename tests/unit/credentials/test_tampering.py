@@ -98,10 +98,24 @@ def test_issuer_key_mismatch(key: Any, did: str, store: DocumentStore) -> None:
     signed = did_key_signed(
         badge("https://university.example/issuer"), key, "eddsa-rdfc-2022", store
     )
-    proof = _check(_verify(signed, store), "proof")
-    assert (
-        proof.ok is False and "not by the issuer" in proof.detail and proof.code == "key_mismatch"
+    report = _verify(signed, store)
+    # The signature itself is good; the key is not the issuer's.
+    assert _check(report, "proof").ok is True
+    binding = _check(report, "key_binding")
+    assert binding.ok is False and "not by the issuer" in binding.detail
+    assert binding.code == "key_mismatch" and verdict(report) == "invalid" and not report.valid
+
+
+def test_tampered_with_unbound_key_reports_both(key: Any, store: DocumentStore) -> None:
+    signed = did_key_signed(
+        badge("https://university.example/issuer"), key, "eddsa-rdfc-2022", store
     )
+    signed["credentialSubject"]["achievement"]["name"] = "Brain Surgery"
+    report = _verify(signed, store)
+    proof, binding = _check(report, "proof"), _check(report, "key_binding")
+    assert proof.ok is False and proof.code == "bad_signature", proof
+    assert binding.ok is False and "not by the issuer" in binding.detail, binding
+    assert verdict(report) == "invalid"
 
 
 def test_wrong_cryptosuite_name(key: Any, did: str, store: DocumentStore) -> None:

@@ -142,9 +142,12 @@ def test_es256_key_of_another_controller_fails(keys: dict[str, Any], store: Docu
     # A valid signature by OTHER_DID's own key, on a credential claiming ES_DID as issuer.
     claims = signing.vc_jwt_claims(badge(ES_DID))
     token = signing.sign_jws({"alg": "ES256", "kid": _kid(OTHER_DID)}, claims, keys[OTHER_DID])
-    proof = _check(_verify(token, store), "proof")
-    assert proof.ok is False and proof.code == "key_mismatch"
-    assert OTHER_DID in proof.detail and f"not by the issuer {ES_DID}" in proof.detail
+    report = _verify(token, store)
+    assert _check(report, "proof").ok is True  # OTHER_DID's key made this signature
+    binding = _check(report, "key_binding")
+    assert binding.ok is False and binding.code == "key_mismatch"
+    assert OTHER_DID in binding.detail and f"not by the issuer {ES_DID}" in binding.detail
+    assert not report.valid
 
 
 def test_alg_header_must_fit_the_key(keys: dict[str, Any], store: DocumentStore) -> None:
