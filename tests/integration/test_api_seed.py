@@ -241,13 +241,23 @@ def test_job_board_pushes_a_posting_and_pulls_candidates(api: TestClient, seeded
     assert gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-def _fresh_credential(learner_did: str) -> dict[str, Any]:
-    """A seed credential re-issued by its issuer to a new learner and signed again."""
+def _fresh_credential(learner_did: str, generic: bool = False) -> dict[str, Any]:
+    """A seed credential re-issued by its issuer to a new learner and signed again
+    (``generic``: a plain VC, not an Open Badge, with the same issuer and subject)."""
     line = seed_path("credentials", "opencoursehub.jsonl").read_text().splitlines()[0]
     cred = json.loads(line)
     cred.pop("proof")
     cred["id"] = "urn:uuid:5b0b2c5e-1d5c-4e8e-9a55-000000000001"
     cred["credentialSubject"]["id"] = learner_did
+    if generic:
+        cred = {
+            "@context": [cred["@context"][0]],
+            "id": "urn:uuid:5b0b2c5e-1d5c-4e8e-9a55-000000000002",
+            "type": ["VerifiableCredential"],
+            "issuer": cred["issuer"]["id"],
+            "validFrom": cred["validFrom"],
+            "credentialSubject": {"id": learner_did, "name": "A. Learner"},
+        }
     spec = next(s for s in ISSUERS if s.slug == "opencoursehub")
     ident = issuer_identity(spec)
     documents = context_store(SHARED_DATA / "esco")
@@ -262,7 +272,7 @@ def _fresh_credential(learner_did: str) -> dict[str, Any]:
 
 
 INGEST = """mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) {
-  loaded rejected results { verdict loaded checks { name ok detail } } } }"""
+  loaded rejected results { verdict kind loaded notLoadedReason checks { name ok detail } } } }"""
 
 
 def test_issuer_ingests_and_erasure_leaves_no_trace(api: TestClient, seeded: Seeded) -> None:
@@ -273,13 +283,18 @@ def test_issuer_ingests_and_erasure_leaves_no_trace(api: TestClient, seeded: See
     recruiter = gql(api, seeded.keys["recruiter"], INGEST, c=[good])
     assert recruiter["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
-    body = gql(api, seeded.keys["issuer"], INGEST, c=[good, tampered])
+    generic = _fresh_credential(learner, generic=True)
+    body = gql(api, seeded.keys["issuer"], INGEST, c=[good, tampered, generic])
     assert "errors" not in body, body
     report = body["data"]["ingestCredentials"]
-    assert (report["loaded"], report["rejected"]) == (1, 1)
+    assert (report["loaded"], report["rejected"]) == (1, 2)
+    assert report["results"][0]["kind"] == "achievement" and report["results"][0]["loaded"]
     bad = report["results"][1]
-    assert not bad["loaded"]
+    assert not bad["loaded"] and bad["notLoadedReason"] == "proof"
     assert next(c for c in bad["checks"] if c["name"] == "proof")["ok"] is False
+    plain = report["results"][2]
+    assert (plain["verdict"], plain["kind"], plain["loaded"]) == ("verified", "generic", False)
+    assert plain["notLoadedReason"] == "not an achievement credential"
     again = gql(api, seeded.keys["issuer"], INGEST, c=[good])["data"]["ingestCredentials"]
     assert again["loaded"] == 1  # idempotent: same credential, same node
 

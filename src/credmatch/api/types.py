@@ -206,7 +206,15 @@ class VerificationResult:
     id: str | None
     valid: bool
     verdict: str
+    kind: str | None = strawberry.field(
+        description="achievement, clr, endorsement or generic (any other W3C VC); "
+        "null when the input is not a credential"
+    )
     loaded: bool
+    not_loaded_reason: str | None = strawberry.field(
+        description="why the credential was not loaded: the failing check, or "
+        "'not an achievement credential'; null when it was loaded"
+    )
     checks: list[CheckResult]
 
 
@@ -366,7 +374,9 @@ def ingest_report(results: list[CredentialResult]) -> IngestReport:
             id=r.report.id,
             valid=r.report.valid,
             verdict=r.verdict,
+            kind=r.report.kind,
             loaded=r.loaded,
+            not_loaded_reason=r.reason,
             checks=[CheckResult(name=c.name, ok=c.ok, detail=c.detail) for c in r.report.checks],
         )
         for r in results

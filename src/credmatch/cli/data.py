@@ -142,7 +142,8 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
         )
         for reject in summary.rejects[:20]:
             failed = [f"{c['name']}: {c['detail']}" for c in reject["checks"] if c["ok"] is False]
-            print(f"  rejected {reject['source']}: {'; '.join(failed) or reject['reason']}")
+            reason = "; ".join(failed) or f"not loaded: {reject['reason']}"
+            print(f"  rejected {reject['source']}: {reason}")
         if summary.error:
             print(f"NOT LOADED {len(summary.not_loaded)} credentials: {summary.error}")
             return 1

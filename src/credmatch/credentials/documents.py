@@ -170,7 +170,14 @@ def bundled_documents() -> Mapping[str, Path]:
 
     found: dict[str, Path] = dict(BUNDLED_CONTEXTS)
     found.update(_package_contexts())
+    found.update(_credmatch_contexts())
     return found
+
+
+def _credmatch_contexts() -> dict[str, Path]:
+    # Contexts credmatch ships itself (credentials/contexts, see NOTICE.md there).
+    root = Path(str(resources.files("credmatch.credentials").joinpath("contexts")))
+    return _read_index(root) if (root / INDEX_FILE).is_file() else {}
 
 
 def _package_contexts() -> dict[str, Path]:

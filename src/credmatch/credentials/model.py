@@ -111,6 +111,8 @@ class Report:
     valid: bool
     checks: tuple[Check, ...]
     credential: ParsedCredential | None
+    # achievement, clr, endorsement or generic (any other W3C VC); None when not a credential.
+    kind: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON line for this report."""
@@ -118,6 +120,7 @@ class Report:
             "source": self.source,
             "id": self.id,
             "valid": self.valid,
+            "kind": self.kind,
             "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks],
         }
 

@@ -25,7 +25,11 @@ log = logging.getLogger("credmatch.ingest")
 class CredentialResult:
     report: Report
     verdict: str
-    loaded: bool
+    reason: str | None  # why it was not loaded (reject_reason); None when it was
+
+    @property
+    def loaded(self) -> bool:
+        return self.reason is None
 
 
 class ApiIngest:
@@ -58,7 +62,7 @@ class ApiIngest:
             raise InputError(summary.error)
         if summary.loaded:
             await self._relink()
-        return [CredentialResult(r, graph_verdict(r), reject_reason(r) is None) for r in reports]
+        return [CredentialResult(r, graph_verdict(r), reject_reason(r)) for r in reports]
 
     async def _relink(self) -> None:
         """Embed and link what the write added (the response shows the links), then refresh

@@ -18,6 +18,8 @@ from credmatch.graph.store import GraphStore
 from credmatch.services import rows
 
 CLR_TYPE = "ClrCredential"
+NOT_ACHIEVEMENT = "not an achievement credential"
+LOADED_KINDS = ("achievement", "clr")
 CREDENTIAL_SUFFIXES = (".json", ".jsonld", ".jwt", ".jsonl")
 
 
@@ -53,6 +55,8 @@ def reject_reason(report: Report) -> str | None:
         check = report.check(name)
         if check is not None and check.ok is False:
             return name
+    if report.kind not in LOADED_KINDS:  # a valid generic VC or an endorsement
+        return NOT_ACHIEVEMENT
     if cred.achievement is None or not cred.achievement.id:
         return "schema"
     if not cred.subject_id or not cred.issuer.id:

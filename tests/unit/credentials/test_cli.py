@@ -46,7 +46,8 @@ def test_valid_jsonl_and_trust(tmp_path: Path, contexts_dir: Path) -> None:
         "issuer",
         "schema",
     ]
-    assert set(reports[0]) == {"source", "id", "valid", "checks"}
+    assert set(reports[0]) == {"source", "id", "valid", "kind", "checks"}
+    assert reports[0]["kind"] == "achievement"
     assert _run([tmp_path / "creds.jsonl"], [contexts_dir], strict=True)[0] == 1
     registry = tmp_path / "trust.json"
     registry.write_text(json.dumps({"issuers": [{"id": did, "name": "Seed U"}]}))
