@@ -5,34 +5,60 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.keys import KeyFormatError, decode_multibase
 from credmatch.credentials.model import Check
-from credmatch.credentials.parse import as_list, first_subject, issuer_id
+from credmatch.credentials.parse import as_list, as_strings, first_subject, issuer_id, parse_time
 from credmatch.errors import DocumentNotAvailableError
 
-BITSTRING_TYPES = ("BitstringStatusListEntry", "StatusList2021Entry")
+# Entry type -> the status list credential type it must point at (Bitstring Status List v1.0;
+# StatusList2021 is the older W3C CCG report it grew out of).
+LIST_TYPE = {
+    "BitstringStatusListEntry": "BitstringStatusListCredential",
+    "StatusList2021Entry": "StatusList2021Credential",
+}
+BITSTRING_TYPES = tuple(LIST_TYPE)
+PURPOSES = ("revocation", "suspension")
 ONEEDTECH_TYPE = "1EdTechRevocationList"
 ProofChecker = Callable[[dict[str, Any]], Check]
+Clock = Callable[[], datetime]
+StatusIssuers = Callable[[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
 class StatusList:
     url: str
     issuer: str | None
-    purpose: str | None
+    purposes: tuple[str, ...]
     bits: bytes | None
     problem: str  # why the list cannot be used, "" when it can
+    types: tuple[str, ...] = ()
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
 
 class StatusChecker:
-    """Checks credential status entries, loading and verifying each list once."""
+    """Checks credential status entries, loading and verifying each list once.
 
-    def __init__(self, documents: DocumentStore, verify_proof: ProofChecker) -> None:
+    ``now`` gives the instant the lists' own validity periods are judged at;
+    ``status_issuers`` the issuers the trust registry accepts as signing status lists for a
+    credential issuer (besides the issuer itself).
+    """
+
+    def __init__(
+        self,
+        documents: DocumentStore,
+        verify_proof: ProofChecker,
+        now: Clock,
+        status_issuers: StatusIssuers = lambda issuer: frozenset(),
+    ) -> None:
         self._documents = documents
         self._verify_proof = verify_proof
+        self._now = now
+        self._status_issuers = status_issuers
         self._lists: dict[str, StatusList | None] = {}
         self._unavailable: dict[str, str] = {}
 
@@ -55,14 +81,14 @@ class StatusChecker:
             return Check("status", False, "credentialStatus entry is not an object", "bad_status")
         kind = entry.get("type")
         if kind in BITSTRING_TYPES:
-            return self._bitstring(entry, issuer_id(doc))
+            return self._bitstring(entry, str(kind), issuer_id(doc))
         if kind == ONEEDTECH_TYPE:
             return self._oneedtech(entry, doc)
         return Check(
             "status", None, f"credentialStatus type {kind!r} is not supported; status unknown"
         )
 
-    def _bitstring(self, entry: dict[str, Any], issuer: str | None) -> Check:
+    def _bitstring(self, entry: dict[str, Any], kind: str, issuer: str | None) -> Check:
         url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
         try:
             index = int(entry.get("statusListIndex"))  # type: ignore[arg-type]
@@ -74,35 +100,18 @@ class StatusChecker:
                 "bad_status",
             )
         if not isinstance(url, str):
-            return Check(
-                "status",
-                False,
-                "BitstringStatusListEntry has no statusListCredential URL",
-                "bad_status",
-            )
+            return Check("status", False, f"{kind} has no statusListCredential URL", "bad_status")
+        unsupported = _unsupported(entry, purpose)
+        if unsupported:
+            return Check("status", None, f"status list {url}: {unsupported}; status unknown")
         status_list = self._load(url)
         if status_list is None:
             return Check(
                 "status", None, f"status list {url}: {self._unavailable[url]}; status unknown"
             )
-        if status_list.problem:
-            return Check("status", False, f"status list {url}: {status_list.problem}", "bad_status")
-        if status_list.issuer != issuer:
-            return Check(
-                "status",
-                False,
-                f"status list {url} is issued by {status_list.issuer}, "
-                f"not by the credential's issuer {issuer}",
-                "bad_status",
-            )
-        if purpose != status_list.purpose:
-            return Check(
-                "status",
-                False,
-                f"entry purpose {purpose!r} does not match the list's purpose "
-                f"{status_list.purpose!r}",
-                "bad_status",
-            )
+        problem = status_list.problem or self._list_problem(status_list, kind, issuer, purpose)
+        if problem:
+            return Check("status", False, f"status list {url}: {problem}", "bad_status")
         assert status_list.bits is not None
         if not 0 <= index < len(status_list.bits) * 8:
             return Check(
@@ -117,7 +126,40 @@ class StatusChecker:
             code = "suspended" if purpose == "suspension" else "revoked"
             return Check("status", False, f"{code} per status list {url} at index {index}", code)
         state = "suspended" if purpose == "suspension" else "revoked"
-        return Check("status", True, f"not {state} per status list {url} (index {index})")
+        via = (
+            f"; the list is signed by {status_list.issuer}, a status issuer the trust registry "
+            f"accepts for {issuer}"
+            if status_list.issuer != issuer
+            else ""
+        )
+        return Check("status", True, f"not {state} per status list {url} (index {index}){via}")
+
+    def _list_problem(
+        self, status_list: StatusList, kind: str, issuer: str | None, purpose: Any
+    ) -> str:
+        """Why this (proof-checked) list may not answer for this entry; "" when it may."""
+        expected = LIST_TYPE[kind]
+        if expected not in status_list.types:
+            return f"its type is {list(status_list.types)}; a {kind} must point at a {expected}"
+        now = self._now()
+        if status_list.valid_from is not None and status_list.valid_from > now:
+            return f"the list is not valid until {status_list.valid_from.isoformat()}"
+        if status_list.valid_until is not None and status_list.valid_until < now:
+            return f"the list expired on {status_list.valid_until.isoformat()}"
+        signer = status_list.issuer
+        if signer != issuer and (
+            issuer is None or signer is None or signer not in self._status_issuers(issuer)
+        ):
+            return (
+                f"it is issued by {signer}, not by the credential's issuer {issuer}, and the "
+                f"trust registry does not list {signer} as a status issuer for {issuer}"
+            )
+        if purpose not in status_list.purposes:
+            return (
+                f"entry purpose {purpose!r} does not match the list's purpose "
+                f"{', '.join(map(repr, status_list.purposes)) or '(none)'}"
+            )
+        return ""
 
     def _load(self, url: str) -> StatusList | None:
         if url not in self._lists:
@@ -133,20 +175,31 @@ class StatusChecker:
 
     def _decode(self, url: str, doc: dict[str, Any]) -> StatusList:
         subject = first_subject(doc)
-        purpose = subject.get("statusPurpose")
         proof = self._verify_proof(doc)
         if proof.ok is not True:
-            return StatusList(url, None, None, None, f"its proof does not verify ({proof.detail})")
+            what = (
+                "signing key is not its issuer's"
+                if proof.name == "key_binding"
+                else "proof does not verify"
+            )
+            return StatusList(url, None, (), None, f"its {what} ({proof.detail})")
         encoded = subject.get("encodedList")
         if not isinstance(encoded, str):
-            return StatusList(url, None, None, None, "it has no encodedList")
+            return StatusList(url, None, (), None, "it has no encodedList")
         try:
             raw = decode_multibase(encoded if encoded[:1] == "u" else "u" + encoded)
             bits = _gunzip(raw)
         except (KeyFormatError, OSError, EOFError, zlib.error) as e:
-            return StatusList(url, None, None, None, f"encodedList is not GZIP+base64url: {e}")
+            return StatusList(url, None, (), None, f"encodedList is not GZIP+base64url: {e}")
         return StatusList(
-            url, issuer_id(doc), purpose if isinstance(purpose, str) else None, bits, ""
+            url,
+            issuer_id(doc),
+            as_strings(subject.get("statusPurpose")),
+            bits,
+            "",
+            types=as_strings(doc.get("type")),
+            valid_from=parse_time(doc.get("validFrom", doc.get("issuanceDate"))),
+            valid_until=parse_time(doc.get("validUntil", doc.get("expirationDate"))),
         )
 
     def _oneedtech(self, entry: dict[str, Any], doc: dict[str, Any]) -> Check:
@@ -178,6 +231,16 @@ class StatusChecker:
         if credential_id in revoked:
             return Check("status", False, f"revoked per 1EdTech revocation list {url}", "revoked")
         return Check("status", True, f"not listed in 1EdTech revocation list {url}")
+
+
+def _unsupported(entry: dict[str, Any], purpose: Any) -> str:
+    """What credmatch cannot judge about this entry ("" when it can)."""
+    if purpose not in PURPOSES:
+        return f"statusPurpose {purpose!r} is not supported (supported: {', '.join(PURPOSES)})"
+    size = entry.get("statusSize", 1)
+    if size != 1 or isinstance(size, bool):
+        return f"statusSize {size!r} is not supported (only single-bit entries are)"
+    return ""
 
 
 # A status list of 131,072 entries is 16 KiB; a million-entry list 128 KiB. Anything far larger

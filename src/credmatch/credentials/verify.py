@@ -43,7 +43,9 @@ class Verifier:
     def __init__(self, options: VerifyOptions) -> None:
         self.options = options
         self._expander = TemplateExpander(options.documents)
-        self._status = StatusChecker(options.documents, self._status_list_proof)
+        self._status = StatusChecker(
+            options.documents, self._status_list_proof, self._now, options.trust.status_issuers
+        )
 
     def verify(self, doc: dict[str, Any] | str, source: str) -> list[Report]:
         """Reports for a credential (dict or VC-JWT); a CLR adds one per nested credential."""
@@ -193,10 +195,12 @@ class Verifier:
             "every term defined, every IRI absolute",
         )
 
-    def _validity(self, parsed: ParsedCredential) -> Check:
+    def _now(self) -> datetime:
         now = self.options.now or datetime.now(UTC)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
+        return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+    def _validity(self, parsed: ParsedCredential) -> Check:
+        now = self._now()
         if parsed.valid_from is not None and parsed.valid_from > now:
             return Check(
                 "validity_period",
