@@ -43,12 +43,26 @@ def expand_safely(doc: dict[str, Any], documents: DocumentStore) -> list[Any]:
     return list(expanded)
 
 
-def rdfc(doc: dict[str, Any] | list[Any], documents: DocumentStore) -> str:
-    """RDFC-1.0 canonical N-Quads of ``doc`` (expanded or compacted JSON-LD)."""
+def rdfc(
+    doc: dict[str, Any] | list[Any], documents: DocumentStore, hash_name: str = "sha256"
+) -> str:
+    """RDFC-1.0 canonical N-Quads of ``doc`` (expanded or compacted JSON-LD).
+
+    ``hash_name`` is RDFC-1.0's hash algorithm (its blank node labelling): SHA-256 by
+    default, SHA-384 where a suite asks for it (ecdsa-rdfc-2019 with P-384 keys).
+    """
     from pyld import jsonld
 
     if isinstance(doc, list):
-        return _rdfc_expanded(doc)
+        return _rdfc_expanded(doc, hash_name)
+    if hash_name != "sha256":
+        try:
+            expanded = jsonld.JsonLdProcessor().expand(doc, _options(documents))
+        except jsonld.JsonLdError as e:
+            raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
+        except ValueError as e:  # pyld raises bare ValueError for a relative @context IRI
+            raise UnsafeJsonLdError(f"RDF canonicalisation failed: {e}") from e
+        return _rdfc_expanded(list(expanded), hash_name)
 
     options: dict[str, Any] = _options(documents)
     options.update(algorithm="URDNA2015", format="application/n-quads")
@@ -60,11 +74,10 @@ def rdfc(doc: dict[str, Any] | list[Any], documents: DocumentStore) -> str:
         raise UnsafeJsonLdError(f"RDF canonicalisation failed: {e}") from e
 
 
-def _rdfc_expanded(expanded: list[Any]) -> str:
+def _rdfc_expanded(expanded: list[Any], hash_name: str = "sha256") -> str:
     # pyld's normalize() would expand the already-expanded document again; this is the
     # same to_rdf + URDNA2015 (= RDFC-1.0) pipeline without that step.
     from pyld import jsonld
-    from pyld.canon import URDNA2015
     from pyld.identifier_issuer import IdentifierIssuer
 
     processor = jsonld.JsonLdProcessor()
@@ -77,9 +90,27 @@ def _rdfc_expanded(expanded: list[Any]) -> str:
             for name, graph in sorted(node_map.items())
             if name == "@default" or is_absolute_iri(name)
         }
-        return str(URDNA2015().main(dataset, {"format": "application/n-quads"}))
+        canonicaliser = _canonicaliser(hash_name)
+        return str(canonicaliser.main(dataset, {"format": "application/n-quads"}))
     except jsonld.JsonLdError as e:
         raise UnsafeJsonLdError(f"RDF canonicalisation failed: {_jsonld_reason(e)}") from e
+
+
+def _canonicaliser(hash_name: str) -> Any:
+    """pyld's URDNA2015 (RDFC-1.0), hashing with ``hash_name`` (RDFC-1.0 section 4.2 lets
+    the caller choose the hash algorithm; pyld hard-codes SHA-256 in create_hash)."""
+    import hashlib
+
+    from pyld.canon import URDNA2015
+
+    if hash_name == "sha256":
+        return URDNA2015()
+
+    class Rdfc(URDNA2015):  # type: ignore[misc]
+        def create_hash(self) -> Any:
+            return hashlib.new(hash_name)
+
+    return Rdfc()
 
 
 def jcs(doc: Any, *, checked: bool = False) -> bytes:

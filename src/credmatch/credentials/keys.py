@@ -1,13 +1,31 @@
-"""Multibase / multicodec encoding of Ed25519 keys and signatures (did:key, Multikey)."""
+"""Multibase / multicodec encoding of public keys and signatures (did:key, Multikey, JWK).
+
+Ed25519, and the NIST curves P-256 and P-384 (compressed points, as Multikey requires).
+The curve arithmetic is the ``cryptography`` package's.
+"""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import base58
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, varint-encoded
+P256_PUB_PREFIX = b"\x80\x24"  # multicodec p256-pub (0x1200), varint-encoded
+P384_PUB_PREFIX = b"\x81\x24"  # multicodec p384-pub (0x1201), varint-encoded
+# Multicodec prefix -> (curve, compressed point length, name).
+EC_MULTIKEYS: dict[bytes, tuple[ec.EllipticCurve, int, str]] = {
+    P256_PUB_PREFIX: (ec.SECP256R1(), 33, "P-256"),
+    P384_PUB_PREFIX: (ec.SECP384R1(), 49, "P-384"),
+}
+JWK_CURVES: dict[str, tuple[ec.EllipticCurve, int]] = {
+    "P-256": (ec.SECP256R1(), 32),
+    "P-384": (ec.SECP384R1(), 48),
+}
+PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
 
 
 class KeyFormatError(ValueError):
@@ -82,3 +100,56 @@ def ed25519_from_raw_multibase(value: str) -> Ed25519PublicKey:
     if len(raw) != 32:
         raise KeyFormatError(f"key {value[:16]}... is not a 32-byte Ed25519 key")
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def public_key_from_multikey(value: str) -> PublicKey:
+    """The key in a Multikey ``publicKeyMultibase``: Ed25519 (``z6Mk``), P-256 (``zDn``) or
+    P-384 (``z82``), the NIST curves as compressed points."""
+    raw = decode_multibase(value)
+    curve = EC_MULTIKEYS.get(raw[:2])
+    if curve is None:
+        return ed25519_from_multikey(value)
+    kind, length, name = curve
+    point = raw[2:]
+    if len(point) != length or point[:1] not in (b"\x02", b"\x03"):
+        raise KeyFormatError(
+            f"key {value[:16]}... is not a compressed {name} point ({length} bytes starting "
+            f"0x02 or 0x03 expected, got {len(point)} bytes)"
+        )
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(kind, point)
+    except ValueError as e:
+        raise KeyFormatError(f"key {value[:16]}... is not a point on {name}: {e}") from e
+
+
+def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
+    """The key in an EC (P-256, P-384) or OKP (Ed25519) JWK."""
+    kty, crv = jwk.get("kty"), jwk.get("crv")
+    try:
+        if kty == "OKP" and crv == "Ed25519":
+            return Ed25519PublicKey.from_public_bytes(_b64url(jwk["x"]))
+        if kty == "EC" and isinstance(crv, str) and crv in JWK_CURVES:
+            curve, size = JWK_CURVES[crv]
+            x, y = _b64url(jwk["x"]), _b64url(jwk["y"])
+            if len(x) != size or len(y) != size:
+                raise KeyFormatError(f"{crv} JWK coordinates must be {size} bytes each")
+            numbers = ec.EllipticCurvePublicNumbers(
+                int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve
+            )
+            return numbers.public_key()
+    except (KeyError, TypeError, ValueError) as e:
+        raise KeyFormatError(f"JWK is malformed: {e}") from e
+    raise KeyFormatError(f"JWK type {kty}/{crv} is not supported (EC P-256/P-384, OKP Ed25519)")
+
+
+def curve_name(key: PublicKey) -> str:
+    """Ed25519, P-256 or P-384 (what a signature check needs to know about a key)."""
+    if isinstance(key, Ed25519PublicKey):
+        return "Ed25519"
+    return {"secp256r1": "P-256", "secp384r1": "P-384"}.get(key.curve.name, key.curve.name)
+
+
+def _b64url(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise KeyFormatError("JWK coordinates must be base64url strings")
+    return decode_multibase("u" + value)

@@ -10,9 +10,10 @@ from typing import Any
 from credmatch.credentials.documents import DocumentStore, did_web_url
 from credmatch.credentials.keys import (
     KeyFormatError,
-    decode_multibase,
-    ed25519_from_multikey,
+    PublicKey,
     ed25519_from_raw_multibase,
+    public_key_from_jwk,
+    public_key_from_multikey,
 )
 from credmatch.errors import DocumentNotAvailableError
 
@@ -86,49 +87,33 @@ def binding_problem(method: ResolvedMethod, issuer: str | None) -> str | None:
     return None
 
 
-def check_controller(method: ResolvedMethod, issuer: str | None) -> None:
-    """Raise (code ``key_mismatch``) unless the method's key belongs to the issuer."""
-    problem = binding_problem(method, issuer)
-    if problem is not None:
-        raise MethodError("key_mismatch", problem)
-
-
-def ed25519_key(method: ResolvedMethod) -> Any:
-    """The Ed25519 public key of a Multikey / Ed25519VerificationKey2020 / OKP JWK method."""
+def public_key(method: ResolvedMethod) -> PublicKey:
+    """The public key of a Multikey (Ed25519, P-256, P-384), Ed25519VerificationKey2020 or
+    JsonWebKey / JsonWebKey2020 (EC P-256/P-384, OKP Ed25519) verification method."""
     multibase = method.material.get("publicKeyMultibase")
-    if type(multibase) is str:
-        # The key depends on nothing else; errors are not cached and name the method.
-        try:
-            return _multibase_key(multibase, method.type == "Ed25519VerificationKey2020")
-        except (KeyFormatError, ValueError) as e:
-            raise MethodError("bad_method", f"verification method {method.id}: {e}") from e
-    return _ed25519_key(method.id, method.type, json.dumps(method.material, sort_keys=True))
-
-
-@lru_cache(maxsize=4096)
-def _multibase_key(multibase: str, raw: bool) -> Any:
-    return ed25519_from_raw_multibase(multibase) if raw else ed25519_from_multikey(multibase)
-
-
-@lru_cache(maxsize=4096)
-def _ed25519_key(method_id: str, method_type: str, material_json: str) -> Any:
-    # Decoding multibase keys is slow in pure Python and the same few keys sign everything.
-    material = json.loads(material_json)
-    method = ResolvedMethod(method_id, "", material, method_type)
+    jwk = method.material.get("publicKeyJwk")
+    # Keys depend on nothing else, so they are cached; errors are not, and name the method.
     try:
-        if isinstance(material.get("publicKeyMultibase"), str):
-            mb = material["publicKeyMultibase"]
-            if method.type == "Ed25519VerificationKey2020":
-                return ed25519_from_raw_multibase(mb)
-            return ed25519_from_multikey(mb)
-        jwk = material.get("publicKeyJwk")
-        if isinstance(jwk, dict) and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-            return Ed25519PublicKey.from_public_bytes(decode_multibase("u" + str(jwk.get("x", ""))))
+        if type(multibase) is str:
+            return _multibase_key(multibase, method.type == "Ed25519VerificationKey2020")
+        if isinstance(jwk, dict):
+            return _jwk_key(json.dumps(jwk, sort_keys=True))
     except (KeyFormatError, ValueError) as e:
         raise MethodError("bad_method", f"verification method {method.id}: {e}") from e
-    raise MethodError("bad_method", f"verification method {method.id} has no Ed25519 public key")
+    raise MethodError(
+        "bad_method",
+        f"verification method {method.id} has neither publicKeyMultibase nor publicKeyJwk",
+    )
+
+
+@lru_cache(maxsize=4096)
+def _multibase_key(multibase: str, raw: bool) -> PublicKey:
+    return ed25519_from_raw_multibase(multibase) if raw else public_key_from_multikey(multibase)
+
+
+@lru_cache(maxsize=4096)
+def _jwk_key(jwk_json: str) -> PublicKey:
+    return public_key_from_jwk(json.loads(jwk_json))
 
 
 @lru_cache(maxsize=4096)
@@ -140,7 +125,7 @@ def _did_key(vm_id: str) -> ResolvedMethod:
             "bad_method", f"did:key fragment #{fragment} does not match the key {multibase}"
         )
     try:
-        ed25519_from_multikey(multibase)
+        _multibase_key(multibase, False)
     except KeyFormatError as e:
         raise MethodError("bad_method", f"verification method {vm_id}: {e}") from e
     return ResolvedMethod(

@@ -23,9 +23,15 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from credmatch.credentials import proofs
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import encode_base58btc, public_key_multibase
+from credmatch.credentials.keys import (
+    P256_PUB_PREFIX,
+    P384_PUB_PREFIX,
+    encode_base58btc,
+    public_key_multibase,
+)
 
-SUPPORTED_CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUPPORTED_CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019")
+DataIntegrityKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -36,9 +42,21 @@ def keypair_from_seed(seed: bytes) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
-def did_key(public_key: Ed25519PublicKey) -> str:
-    """The did:key DID of an Ed25519 public key (``did:key:z6Mk...``)."""
+def did_key(public_key: Ed25519PublicKey | ec.EllipticCurvePublicKey) -> str:
+    """The did:key DID of an Ed25519 (``did:key:z6Mk...``), P-256 (``zDn``) or P-384 (``z82``)
+    public key."""
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return "did:key:" + ec_multikey(public_key)
     return "did:key:" + public_key_multibase(public_key)
+
+
+def ec_multikey(public_key: ec.EllipticCurvePublicKey) -> str:
+    """The Multikey ``publicKeyMultibase`` of a P-256 / P-384 key (compressed point)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    prefix = {"secp256r1": P256_PUB_PREFIX, "secp384r1": P384_PUB_PREFIX}[public_key.curve.name]
+    point = public_key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+    return encode_base58btc(prefix + point)
 
 
 def did_key_verification_method(did: str) -> str:
@@ -64,13 +82,14 @@ def multikey_document(did: str, public_key: Ed25519PublicKey) -> dict[str, Any]:
 
 def sign_data_integrity(
     credential: dict[str, Any],
-    key: Ed25519PrivateKey,
+    key: DataIntegrityKey,
     verification_method: str,
     cryptosuite: str,
     created: str,
     documents: DocumentStore,
 ) -> dict[str, Any]:
-    """A copy of ``credential`` with one more eddsa-rdfc-2022 / eddsa-jcs-2022 proof.
+    """A copy of ``credential`` with one more eddsa-rdfc-2022 / eddsa-jcs-2022 proof (Ed25519
+    key) or ecdsa-rdfc-2019 / ecdsa-jcs-2019 proof (P-256 or P-384 key).
 
     An existing ``proof`` is kept (the new one is appended), as VC Data Integrity
     proof sets require.
@@ -85,7 +104,15 @@ def sign_data_integrity(
         "cryptosuite": cryptosuite,
         "proofPurpose": "assertionMethod",
     }
-    signature = key.sign(hash_data(unsecured, proof, cryptosuite, documents))
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        hash_name = "sha384" if key.curve.name == "secp384r1" else "sha256"
+        data = hash_data(unsecured, proof, cryptosuite, documents, hash_name)
+        chosen = hashes.SHA384() if hash_name == "sha384" else hashes.SHA256()
+        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(chosen)))
+        size = (key.curve.key_size + 7) // 8
+        signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    else:
+        signature = key.sign(hash_data(unsecured, proof, cryptosuite, documents))
     proof["proofValue"] = encode_base58btc(signature)
     signed = copy.deepcopy(credential)
     existing = signed.get("proof")
@@ -97,14 +124,20 @@ def sign_data_integrity(
 
 
 def hash_data(
-    unsecured: dict[str, Any], proof: dict[str, Any], cryptosuite: str, documents: DocumentStore
+    unsecured: dict[str, Any],
+    proof: dict[str, Any],
+    cryptosuite: str,
+    documents: DocumentStore,
+    hash_name: str = "sha256",
 ) -> bytes:
-    """The bytes an eddsa-*-2022 proof signs: sha256(proof config) || sha256(document)."""
+    """The bytes a proof signs: hash(proof config) || hash(document)."""
     if cryptosuite not in SUPPORTED_CRYPTOSUITES:
         raise ValueError(f"cryptosuite {cryptosuite!r} is not one of {SUPPORTED_CRYPTOSUITES}")
     config = proofs.proof_config(proof, unsecured.get("@context"))
     document = proofs.Unsecured(unsecured, documents)
-    return proofs.config_digest(config, cryptosuite, documents) + document.digest(cryptosuite)
+    return proofs.config_digest(
+        config, cryptosuite, documents, hash_name=hash_name
+    ) + document.digest(cryptosuite, hash_name)
 
 
 JwtSigningKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey

@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase
+from credmatch.credentials.keys import KeyFormatError, decode_multibase, public_key_from_jwk
 from credmatch.credentials.methods import (
     MethodError,
     ResolvedMethod,
     binding_problem,
-    ed25519_key,
+    public_key,
     resolve_method,
 )
 from credmatch.credentials.model import Check
@@ -119,9 +119,9 @@ def _binding(method: ResolvedMethod | None, issuer: str | None) -> Check:
 
 def _method_key(method: ResolvedMethod) -> Any:
     jwk = method.material.get("publicKeyJwk")
-    if isinstance(jwk, dict) and jwk.get("kty") in ("RSA", "EC"):
+    if isinstance(jwk, dict) and jwk.get("kty") == "RSA":
         return jwk_key(jwk)
-    return ed25519_key(method)
+    return public_key(method)
 
 
 def _method(header: dict[str, Any], issuer: str | None, documents: DocumentStore) -> ResolvedMethod:
@@ -141,9 +141,11 @@ def _method(header: dict[str, Any], issuer: str | None, documents: DocumentStore
 
 
 def jwk_key(jwk: dict[str, Any]) -> Any:
-    """A cryptography public key from an RSA, EC P-256 or OKP Ed25519 JWK."""
+    """A cryptography public key from an RSA, EC P-256/P-384 or OKP Ed25519 JWK."""
     try:
         kty = jwk.get("kty")
+        if kty in ("EC", "OKP"):
+            return public_key_from_jwk(jwk)
         if kty == "RSA":
             n = int.from_bytes(_b64(jwk["n"]), "big")
             e = int.from_bytes(_b64(jwk["e"]), "big")
@@ -154,12 +156,6 @@ def jwk_key(jwk: dict[str, Any]) -> Any:
                     f"RS256 keys need at least {MIN_RSA_BITS} bits",
                 )
             return rsa.RSAPublicNumbers(e, n).public_key()
-        if kty == "EC" and jwk.get("crv") == "P-256":
-            x = int.from_bytes(_b64(jwk["x"]), "big")
-            y = int.from_bytes(_b64(jwk["y"]), "big")
-            return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-        if kty == "OKP" and jwk.get("crv") == "Ed25519":
-            return Ed25519PublicKey.from_public_bytes(_b64(jwk["x"]))
     except (KeyError, ValueError, KeyFormatError) as e:
         raise MethodError("bad_method", f"JWK is malformed: {e}") from e
     raise MethodError("bad_method", f"JWK type {jwk.get('kty')}/{jwk.get('crv')} is not supported")
@@ -169,7 +165,11 @@ def _verify(alg: str, key: Any, data: bytes, signature: bytes) -> None:
     try:
         if alg == "RS256" and isinstance(key, rsa.RSAPublicKey):
             key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        elif alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey):
+        elif (
+            alg == "ES256"
+            and isinstance(key, ec.EllipticCurvePublicKey)
+            and key.curve.name == "secp256r1"
+        ):
             if len(signature) != 64:
                 raise InvalidSignature()
             der = encode_dss_signature(

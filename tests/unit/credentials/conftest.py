@@ -37,6 +37,7 @@ ISSUER_KEYS = {
     "https://1edtech.edu/issuers/565049": [
         SPEC_KEY,
         "z6Mknyb2Gb4NxzW3xSr9ChTtdQZ1zs77piQ3r9SaJ9vMzmrs",
+        "zDnaekGZTbQBerwcehBSXLqAg6s55hVEBms1zFy89VHXtJSa9",  # P-256, ob30/sd/derivedcredential
     ],
     "urn:uuid:4ca4a241-fc3b-4d92-978e-f56fa96ae795": [SPEC_KEY],
     "https://state.gov/issuers/565049": [
