@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -57,6 +58,12 @@ def verify_derived(unsecured: Any, n: int, proof: dict[str, Any], key: PublicKey
     derived = parse_derived(proof.get("proofValue"))
     ephemeral = _ephemeral_key(derived.public_key)
     nquads = relabelled_nquads(unsecured.canonical("rdfc").decode("utf-8"), derived.label_map)
+    if derived.mandatory_indexes and derived.mandatory_indexes[-1] >= len(nquads):
+        raise MethodError(
+            "bad_proof",
+            f"{SUITE}: mandatory index {derived.mandatory_indexes[-1]} is past the document's "
+            f"{len(nquads)} statements",
+        )
     mandatory_at = set(derived.mandatory_indexes)
     mandatory = [q for i, q in enumerate(nquads) if i in mandatory_at]
     optional = [q for i, q in enumerate(nquads) if i not in mandatory_at]
@@ -156,6 +163,9 @@ def _components(components: Any) -> DerivedProof:
         raise bad("the label map must map non-negative integers to 32-byte values")
     if not isinstance(indexes, list) or not all(type(i) is int and i >= 0 for i in indexes):
         raise bad("the mandatory indexes must be an array of non-negative integers")
+    if any(a >= b for a, b in pairwise(indexes)):
+        # One way to write each proof: a repeated or reordered index changes nothing signed.
+        raise bad("the mandatory indexes must be strictly increasing")
     label_map = {f"c14n{k}": "u" + _b64url(v) for k, v in labels.items()}
     return DerivedProof(base, public, sigs, label_map, indexes)
 
