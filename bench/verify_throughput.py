@@ -1,7 +1,11 @@
 """Verification throughput: sign N credentials per suite with signing.py, then verify them.
 
 Usage: python bench/verify_throughput.py [--n 500] [--contexts DIR] [--processes 2]
-                                         [--repeat 3] [--jsonl-copies 5]
+                                         [--repeat 3] [--jsonl-copies 5] [--suite S ...]
+
+Suites (all but the P-384 ones by default, side by side in one run): eddsa-rdfc-2022,
+eddsa-jcs-2022 (Ed25519), ecdsa-rdfc-2019, ecdsa-jcs-2019 (P-256), and
+ecdsa-rdfc-2019:P-384, ecdsa-jcs-2019:P-384. Each suite signs its own N credentials.
 
 Reports credentials/s per suite:
 
@@ -33,18 +37,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from credmatch.credentials import signing
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.pool import verify_files
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
 
-SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019")
+MORE_SUITES = ("ecdsa-rdfc-2019:P-384", "ecdsa-jcs-2019:P-384")
 _verifier: Verifier | None = None
 
 
+def _signing_key(suite: str) -> signing.DataIntegrityKey:
+    if suite.startswith("ecdsa-"):
+        curve = ec.SECP384R1() if suite.endswith(":P-384") else ec.SECP256R1()
+        return ec.derive_private_key(0x5EED, curve)
+    return signing.keypair_from_seed(bytes(range(32)))
+
+
 def make_credentials(n: int, suite: str, store: DocumentStore) -> list[dict[str, Any]]:
-    key = signing.keypair_from_seed(bytes(range(32)))
+    """``n`` badges signed with ``suite`` (``name`` or ``name:P-384``) by a did:key."""
+    key = _signing_key(suite)
+    suite = suite.split(":", 1)[0]
     did = signing.did_key(key.public_key())
     vm = signing.did_key_verification_method(did)
     return [
@@ -136,7 +152,14 @@ def _jsonl(path: Path, n: int, dirs: list[str], workers: int) -> float:
     return _rate(n, seconds)
 
 
-def run(n: int, dirs: list[str], processes: int, repeat: int, copies: int) -> dict[str, Any]:
+def run(
+    n: int,
+    dirs: list[str],
+    processes: int,
+    repeat: int,
+    copies: int,
+    suites: tuple[str, ...] = SUITES,
+) -> dict[str, Any]:
     store = DocumentStore([Path(d) for d in dirs])
     results: dict[str, Any] = {
         "n": n,
@@ -145,7 +168,7 @@ def run(n: int, dirs: list[str], processes: int, repeat: int, copies: int) -> di
         "cores": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
-    for suite in SUITES:
+    for suite in suites:
         creds = make_credentials(n, suite, store)
         runs: dict[str, list[float]] = {}
         with tempfile.TemporaryDirectory() as tmp:
@@ -172,8 +195,15 @@ def main() -> None:
     parser.add_argument(
         "--jsonl-copies", type=int, default=5, help="times the N credentials fill the .jsonl file"
     )
+    parser.add_argument(
+        "--suite",
+        action="append",
+        choices=SUITES + MORE_SUITES,
+        help="suite to measure (repeatable; default: the four P-256 / Ed25519 suites)",
+    )
     args = parser.parse_args()
-    result = run(args.n, args.contexts, args.processes, args.repeat, args.jsonl_copies)
+    suites = tuple(args.suite) if args.suite else SUITES
+    result = run(args.n, args.contexts, args.processes, args.repeat, args.jsonl_copies, suites)
     text = json.dumps(result, indent=2)
     # Lists of numbers on one line each.
     print(re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: f"[{' '.join(m.group(1).split())}]", text))

@@ -71,10 +71,14 @@ class StatusChecker:
         if failed:
             # Revocation is final; a credential also suspended (or with a bad entry) is revoked.
             return next((r for r in failed if r.code == "revoked"), failed[0])
-        unknown = [r for r in results if r.ok is None]
+        # An entry credmatch cannot read (a "message" list, multi-bit entries) does not
+        # outweigh the revocation / suspension entries it can.
+        judged = [r for r in results if r.code != "unsupported_status"] or results
+        unknown = [r for r in judged if r.ok is None]
         if unknown:
             return unknown[0]
-        return Check("status", True, "; ".join(r.detail for r in results))
+        skipped = [r.detail for r in results if r.code == "unsupported_status"]
+        return Check("status", True, "; ".join([*(r.detail for r in judged), *skipped]))
 
     def _entry(self, entry: Any, doc: dict[str, Any]) -> Check:
         if not isinstance(entry, dict):
@@ -103,7 +107,12 @@ class StatusChecker:
             return Check("status", False, f"{kind} has no statusListCredential URL", "bad_status")
         unsupported = _unsupported(entry, purpose)
         if unsupported:
-            return Check("status", None, f"status list {url}: {unsupported}; status unknown")
+            return Check(
+                "status",
+                None,
+                f"status list {url}: {unsupported}; not read",
+                "unsupported_status",
+            )
         status_list = self._load(url)
         if status_list is None:
             return Check(

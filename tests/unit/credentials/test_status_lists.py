@@ -215,9 +215,19 @@ def test_unsupported_entries_are_unknown(
     doc = did_key_signed(
         badge(dids["issuer"], credentialStatus=entry), keys["issuer"], "eddsa-rdfc-2022", store
     )
-    report = Verifier(VerifyOptions(store, TrustRegistry.empty(), now=NOW)).verify(doc, "t")[0]
-    check = report.check("status")
+    verifier = Verifier(VerifyOptions(store, TrustRegistry.empty(), now=NOW))
+    check = verifier.verify(doc, "t")[0].check("status")
     assert check is not None and check.ok is None and reason in check.detail
+    # Beside an entry credmatch can read, it is noted and does not make status unknown.
+    readable = {**entry, "statusPurpose": "revocation", "statusSize": 1}
+    both = did_key_signed(
+        badge(dids["issuer"], credentialStatus=[entry, readable]),
+        keys["issuer"],
+        "eddsa-rdfc-2022",
+        store,
+    )
+    check = verifier.verify(both, "t")[0].check("status")
+    assert check is not None and check.ok is True and reason in check.detail, check
 
 
 def test_registry_file_with_status_issuers(tmp_path: Path) -> None:
