@@ -38,6 +38,7 @@ TRANSFORM = {
     ECDSA_JCS: "jcs",
 }
 SUPPORTED = (*TRANSFORM, ECDSA_SD)
+DATA_INTEGRITY_SUITES = tuple(s for s in SUPPORTED if s != "Ed25519Signature2020")
 
 
 @dataclass
@@ -178,7 +179,8 @@ def _proof_check(outcomes: list[_Outcome], unknown: list[str]) -> Check:
             "proof",
             False,
             f"no proof of a supported type (found {', '.join(unknown)}); "
-            f"supported: DataIntegrityProof {'/'.join(SUPPORTED)}, Ed25519Signature2020",
+            f"supported: DataIntegrityProof with {', '.join(DATA_INTEGRITY_SUITES)}, "
+            "and Ed25519Signature2020",
             "unsupported_suite",
         )
     detail = "; ".join(o.detail for o in outcomes)
