@@ -108,6 +108,11 @@ def public_key_from_multikey(value: str) -> PublicKey:
     raw = decode_multibase(value)
     curve = EC_MULTIKEYS.get(raw[:2])
     if curve is None:
+        if raw[:2] != ED25519_PUB_PREFIX:
+            raise KeyFormatError(
+                f"key {value[:16]}... has multicodec prefix 0x{raw[:2].hex()}; supported: "
+                "Ed25519 (0xed01), P-256 (0x8024) and P-384 (0x8124), varint-encoded"
+            )
         return ed25519_from_multikey(value)
     kind, length, name = curve
     point = raw[2:]

@@ -1,7 +1,7 @@
 """VC-JWT envelopes: RS256, ES256 and EdDSA signatures, key binding, and the JWT claims.
 
 Keys are published as JWKs in did:web documents in the document store, the way an issuer
-using P-256 or RSA keys publishes them (credmatch's did:key support is Ed25519 only).
+using P-256 or RSA keys publishes them.
 """
 
 from __future__ import annotations
@@ -273,3 +273,39 @@ def test_an_rsa_key_shorter_than_2048_bits_is_refused(tmp_path: Path, contexts_d
     proof = _check(report, "proof")
     assert not report.valid and proof.ok is False, report.to_json()
     assert "1024 bits is too weak" in proof.detail and "2048" in proof.detail
+
+
+def test_es256_refuses_a_p384_key(tmp_path: Path, contexts_dir: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    did = "did:web:issuer.example:p384"
+    key = ec.derive_private_key(0x384, ec.SECP384R1())
+    numbers = key.public_key().public_numbers()
+    jwk = {
+        "kty": "EC",
+        "crv": "P-384",
+        "x": signing.b64url(numbers.x.to_bytes(48, "big")),
+        "y": signing.b64url(numbers.y.to_bytes(48, "big")),
+    }
+    document = {
+        "id": did,
+        "verificationMethod": [
+            {"id": _kid(did), "type": "JsonWebKey", "controller": did, "publicKeyJwk": jwk}
+        ],
+        "assertionMethod": [_kid(did)],
+    }
+    store = DocumentStore([write_store(tmp_path, {did_web_url(did): document}), contexts_dir])
+    header = {"alg": "ES256", "typ": "JWT", "kid": _kid(did)}
+    claims = signing.vc_jwt_claims(badge(did))
+    signing_input = ".".join(
+        signing.b64url(json.dumps(part).encode()) for part in (header, claims)
+    ).encode()
+    for size in (32, 48):  # JWS-sized and curve-sized r || s: neither makes ES256 of P-384
+        r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+        token = (
+            signing_input.decode()
+            + "."
+            + signing.b64url(r.to_bytes(48, "big")[-size:] + s.to_bytes(48, "big")[-size:])
+        )
+        proof = _check(_verify(token, store), "proof")
+        assert proof.ok is False and proof.code in ("bad_method", "bad_signature"), proof
