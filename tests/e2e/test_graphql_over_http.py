@@ -100,8 +100,8 @@ REQUEST_ERRORS = [
     ("query($j: ID!) { jobPosting(id: $j) { id } }", {"j": None}, "BAD_USER_INPUT", "$j"),
     ("query($n: Int!) { jobPostings(first: $n) { id } }", {"n": "ten"}, "BAD_USER_INPUT", "$n"),
     ("{ __typename " + "__typename " * 2500 + "}", {}, "GRAPHQL_PARSE_FAILED", "2000 tokens"),
-    ("{ jobPostings { " + "requirements { " * 11 + "id" + " }" * 13, {}, "GRAPHQL_VALIDATION_FAILED",
-     "depth"),
+    ("{ jobPostings { " + "requirements { " * 11 + "id" + " }" * 13, {},
+     "GRAPHQL_VALIDATION_FAILED", "depth"),
 ]  # fmt: skip
 
 
