@@ -1,9 +1,9 @@
 """GraphiQL at /graphql works with the network blocked: every asset comes from the app itself.
 
-The real app runs under uvicorn on a real Neo4j; headless Chromium resolves no host name at all
-(``--host-resolver-rules``) but 127.0.0.1, so a CDN URL anywhere on the page would fail. The test checks that,
-loads the page, types an API key into GraphiQL's headers editor, runs a query and reads the
-answer in the result pane, and checks the page's Content-Security-Policy.
+The real app runs under uvicorn on a real Neo4j; headless Chromium resolves no host name but
+127.0.0.1 (``--host-resolver-rules``), so a CDN URL anywhere on the page would fail. The test
+checks that, loads the page, types an API key into GraphiQL's headers editor, runs a query and
+reads the answer in the result pane, and checks the page's Content-Security-Policy.
 """
 
 from __future__ import annotations
