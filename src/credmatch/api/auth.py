@@ -2,10 +2,10 @@
 
 The gate (:class:`AuthGate`, plain ASGI) runs before strawberry sees a request. In order:
 declared body size (413), the ``Authorization: Bearer <key>`` header (401), the body read with a
-hard cap (413), batched JSON arrays (400 unless ``max_batch_operations`` allows them), the key's
-token bucket (429 with Retry-After). Refusals carry a GraphQL-style body:
-``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``, in the media type
-:class:`~credmatch.api.http.Negotiation` chose. Only a GET without a ``query``
+hard cap (413), a POST body that is not JSON (415), batched JSON arrays (400 unless
+``max_batch_operations`` allows them), the key's token bucket (429 with Retry-After). Refusals
+carry a GraphQL-style body: ``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``, in
+the media type :class:`~credmatch.api.http.Negotiation` chose. Only a GET without a ``query``
 parameter (the GraphiQL page, which cannot run an operation) passes without a key.
 
 Resolvers then call :func:`require` with the action they perform; :data:`POLICY` is the one
