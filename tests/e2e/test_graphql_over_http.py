@@ -192,6 +192,18 @@ def test_a_mutation_over_get_is_405_with_allow_post(
     assert "POST" in error["message"]
 
 
+def test_a_subscription_over_http_is_400_not_405(client: TestClient, admin: str) -> None:
+    response = client.get(
+        "/graphql",
+        params={"query": "subscription { __typename }"},
+        headers={"Authorization": f"Bearer {admin}", "Accept": GQL},
+    )
+    assert response.status_code == 400, response.text
+    assert "allow" not in response.headers
+    # The schema has no subscription root yet: the operation cannot be run at all.
+    assert only_error(response)["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
 def test_get_queries_with_variables_and_an_empty_operation_name(
     client: TestClient, admin: str
 ) -> None:

@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from credmatch.api.context import Context
 from credmatch.api.errors import VALIDATION_FAILED
@@ -105,7 +106,11 @@ class GraphQLView(GraphQL[Context, None]):
             )
         except HTTPException as e:
             cause = e.__cause__
-            if isinstance(cause, InvalidOperationTypeError) and request_adapter.method == "GET":
+            if (
+                isinstance(cause, InvalidOperationTypeError)
+                and cause.operation_type is OperationType.MUTATION
+                and request_adapter.method == "GET"
+            ):
                 raise MethodNotAllowedError(
                     f"{cause.as_http_error_reason('GET')}: send mutations with POST"
                 ) from e
