@@ -76,6 +76,7 @@ def test_the_response_media_type_follows_accept(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == f"{expected}; charset=utf-8"
     assert response.json() == {"data": {"__typename": "Query"}}
+    assert "Accept" in response.headers["vary"]
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/xml, text/plain", f"{JSON};q=0"])

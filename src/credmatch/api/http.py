@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -185,4 +185,10 @@ class Negotiation:
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})[_MEDIA_TYPE] = media_type
-        await self._app(scope, receive, send)
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":  # caches must key GET answers on Accept
+                MutableHeaders(scope=message).add_vary_header("Accept")
+            await send(message)
+
+        await self._app(scope, receive, send_varying)
