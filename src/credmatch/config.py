@@ -7,6 +7,7 @@ with a :class:`~credmatch.errors.ConfigError` naming the variable.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     graphiql: bool = True
+    # Origins whose web pages may call the API (CORS), comma-separated, e.g.
+    # "https://board.example,https://admin.board.example"; "*" for any; empty: CORS off.
+    cors_origins: str = ""
     warm_model: bool = True  # load the model at start-up, in the background
 
     # Embeddings
@@ -110,6 +114,20 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with one of {', '.join(schemes)}")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: str) -> str:
+        for origin in _split(value):
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: give scheme://host[:port] with no path, or '*'"
+                )
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
     @property
     def launches_neo4j(self) -> bool:
         """True when credmatch runs its own Neo4j rather than one named by NEO4J_URI."""
@@ -126,6 +144,13 @@ class Settings(BaseSettings):
     @property
     def bolt_uri(self) -> str:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.neo4j_bolt_port}"
+
+
+_ORIGIN = re.compile(r"https?://[^\s/?#]+")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def env_name(field: str) -> str:

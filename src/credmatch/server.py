@@ -15,13 +15,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from credmatch import __version__
 from credmatch.api.auth import AuthGate, AuthSettings, principal_of
 from credmatch.api.context import Context
+from credmatch.api.cors import cors_middleware
+from credmatch.api.http import Negotiation
 from credmatch.api.limits import schema_extensions
 from credmatch.api.schema import build_schema
+from credmatch.api.view import GraphQLView
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
@@ -30,7 +32,7 @@ log = logging.getLogger("credmatch.server")
 WEB_DIR = Path(__file__).parent / "web"
 
 
-class _GraphQLApp(GraphQL[Context, None]):
+class _GraphQLApp(GraphQLView):
     def __init__(self, app: Starlette, auth: AuthSettings, **kwargs: Any) -> None:
         super().__init__(build_schema(schema_extensions(auth)), **kwargs)
         self._app = app
@@ -67,12 +69,12 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
                     task.cancel()
             await container.close()
 
-    app = Starlette(lifespan=lifespan)
+    app = Starlette(lifespan=lifespan, middleware=cors_middleware(settings))
     graphql = _GraphQLApp(app, auth, graphql_ide="graphiql" if settings.graphiql else None)
     app.router.routes.extend(
         [
             Route("/healthz", _healthz, methods=["GET"]),
-            Route("/graphql", AuthGate(graphql, auth), methods=["GET", "POST"]),
+            Route("/graphql", Negotiation(AuthGate(graphql, auth)), methods=["GET", "POST"]),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ]
     )

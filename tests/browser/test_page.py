@@ -605,7 +605,7 @@ def double_app(api: ApiDouble) -> Starlette:
         if problems:
             api.schema_errors.extend(p.message for p in problems)
             errors = [
-                {"message": p.message, "extensions": {"code": "GRAPHQL_VALIDATION"}}
+                {"message": p.message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
                 for p in problems
             ]
             return JSONResponse({"data": None, "errors": errors})

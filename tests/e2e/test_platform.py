@@ -38,7 +38,7 @@ def test_a_query_error_has_a_code(neo4j_settings: Settings) -> None:
     headers = _auth(neo4j_settings)
     with TestClient(create_app(neo4j_settings)) as client:
         body = client.post("/graphql", json={"query": "{ nope }"}, headers=headers).json()
-        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 @pytest.mark.slow

@@ -39,3 +39,21 @@ def test_external_neo4j_requires_a_password(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
         resolve_password(load_settings())
+
+
+def test_cors_origins_are_off_by_default_and_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CREDMATCH_CORS_ORIGINS", raising=False)
+    assert load_settings().cors_origin_list == []
+    monkeypatch.setenv("CREDMATCH_CORS_ORIGINS", " https://board.example , http://localhost:3000,")
+    assert load_settings().cors_origin_list == ["https://board.example", "http://localhost:3000"]
+
+
+@pytest.mark.parametrize(
+    "value", ["board.example", "https://board.example/", "https://board.example/jobs", "ftp://x"]
+)
+def test_a_cors_origin_that_is_not_an_origin_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CREDMATCH_CORS_ORIGINS", f"https://ok.example,{value}")
+    with pytest.raises(ConfigError, match=r"CREDMATCH_CORS_ORIGINS: .*is not an origin"):
+        load_settings()

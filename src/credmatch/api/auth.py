@@ -2,9 +2,10 @@
 
 The gate (:class:`AuthGate`, plain ASGI) runs before strawberry sees a request. In order:
 declared body size (413), the ``Authorization: Bearer <key>`` header (401), the body read with a
-hard cap (413), batched JSON arrays (400 unless ``max_batch_operations`` allows them), the key's
-token bucket (429 with Retry-After). Refusals carry a GraphQL-style body:
-``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``. Only a GET without a ``query``
+hard cap (413), a POST body that is not JSON (415), batched JSON arrays (400 unless
+``max_batch_operations`` allows them), the key's token bucket (429 with Retry-After). Refusals
+carry a GraphQL-style body: ``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``, in
+the media type :class:`~credmatch.api.http.Negotiation` chose. Only a GET without a ``query``
 parameter (the GraphiQL page, which cannot run an operation) passes without a key.
 
 Resolvers then call :func:`require` with the action they perform; :data:`POLICY` is the one
@@ -21,9 +22,10 @@ from types import MappingProxyType
 from typing import Any
 
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from credmatch.api.http import error_response
 from credmatch.api.limits import RateLimitedError, RateLimiter
 from credmatch.config import ENV_PREFIX, Settings, load_settings
 from credmatch.errors import (
@@ -168,6 +170,10 @@ class RequestTooLargeError(InputError):
     """The request body exceeds ``max_body_bytes``."""
 
 
+class UnsupportedMediaTypeError(InputError):
+    """A POST body that is not ``application/json``."""
+
+
 class _DisconnectedError(Exception):
     pass
 
@@ -195,7 +201,7 @@ class AuthGate:
         except _DisconnectedError:
             return
         except CredmatchError as e:
-            await _refusal(e)(scope, receive, send)
+            await _refusal(e, scope)(scope, receive, send)
             return
         scope.setdefault("state", {})[_PRINCIPAL] = principal
         await self._app(scope, _replay(body, receive), send)
@@ -245,7 +251,9 @@ def _json_body(connection: HTTPConnection, body: bytes) -> Any:
     if connection.scope.get("method") != "POST":
         return None
     if not connection.headers.get("content-type", "").startswith("application/json"):
-        raise InputError("send the GraphQL request as JSON (Content-Type: application/json)")
+        raise UnsupportedMediaTypeError(
+            "send the GraphQL request as JSON (Content-Type: application/json)"
+        )
     try:
         parsed = json.loads(body)
     except RecursionError as e:
@@ -303,7 +311,7 @@ def _too_large(size: int, cap: int) -> RequestTooLargeError:
     )
 
 
-def _refusal(error: CredmatchError) -> JSONResponse:
+def _refusal(error: CredmatchError, scope: Scope) -> Response:
     headers: dict[str, str] = {}
     if isinstance(error, AuthenticationError):
         status = 401
@@ -313,6 +321,8 @@ def _refusal(error: CredmatchError) -> JSONResponse:
         headers["Retry-After"] = str(error.retry_after_s)
     elif isinstance(error, RequestTooLargeError):
         status = 413
+    elif isinstance(error, UnsupportedMediaTypeError):
+        status = 415
     elif isinstance(error, InputError):
         status = 400
     elif isinstance(error, GraphUnavailableError | GraphError):
@@ -320,5 +330,4 @@ def _refusal(error: CredmatchError) -> JSONResponse:
     else:
         status = 500
     log.info("refused /graphql request (%s): %s", status, error)
-    body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return error_response(scope, status, str(error), error.code, headers)

@@ -30,7 +30,18 @@ def _consent(grant: Grant) -> bool:
     return grant is Grant.DISCOVERABLE
 
 
-@strawberry.type
+PARTIAL_RESULTS = (
+    "Partial results: a root field about one record or input the caller names (a job, a "
+    "learner, a list of skills, a posting) is nullable. When it fails on its own (NOT_FOUND, "
+    "FORBIDDEN, BAD_INPUT), it is null and `errors` holds one error whose `path` is that field; "
+    "the other root fields of the request still answer. The other root fields are non-null: an "
+    "empty list means nothing matched, and they fail only with the whole request (no key, "
+    "Neo4j unavailable) or when the key's role may not run them."
+)
+_NULL_WHEN = "Null, with an error for this field, when "
+
+
+@strawberry.type(description="Reads. " + PARTIAL_RESULTS)
 class Query:
     @strawberry.field(description="Checks that Neo4j answers (GRAPH_UNAVAILABLE if not).")
     async def health(self, info: Info) -> t.Health:
@@ -48,7 +59,11 @@ class Query:
             learner_id=strawberry.ID(p.learner_id) if p.learner_id else None,
         )
 
-    @strawberry.field(description="Candidates ranked for a job posting, with evidence and gaps.")
+    @strawberry.field(
+        description="Candidates ranked for a job posting, with evidence and gaps. "
+        + _NULL_WHEN
+        + "the posting does not exist (NOT_FOUND) or an argument is refused (BAD_INPUT)."
+    )
     async def candidates(
         self,
         info: Info,
@@ -56,7 +71,7 @@ class Query:
         first: int = 20,
         after: str | None = None,
         filter: CandidateFilterInput | None = None,
-    ) -> t.MatchConnection:
+    ) -> t.MatchConnection | None:
         # Every role ranks consenting learners only: consent is about being discovered.
         require(info.context.principal, "candidates")
         ctx = info.context
@@ -65,7 +80,11 @@ class Query:
         )
         return t.connection(result, ctx.container.settings.gap_threshold)
 
-    @strawberry.field(description="Candidates for an ad-hoc list of skills (text or skill URIs).")
+    @strawberry.field(
+        description="Candidates for an ad-hoc list of skills (text or skill URIs). "
+        + _NULL_WHEN
+        + "the skills or another argument are refused (BAD_INPUT)."
+    )
     async def candidates_for_skills(
         self,
         info: Info,
@@ -73,7 +92,7 @@ class Query:
         first: int = 20,
         after: str | None = None,
         filter: CandidateFilterInput | None = None,
-    ) -> t.MatchConnection:
+    ) -> t.MatchConnection | None:
         require(info.context.principal, "candidatesForSkills")
         cleaned = [s.strip() for s in skills if s.strip()]
         if not cleaned or len(cleaned) > MAX_SKILLS:
@@ -92,10 +111,15 @@ class Query:
         result = await ctx.matcher.rank(reqs, check_page_size(first), after, to_filter(filter))
         return t.connection(result, s.gap_threshold)
 
-    @strawberry.field(description="A learner's coverage of a job, gaps, and what would close them.")
+    @strawberry.field(
+        description="A learner's coverage of a job, gaps, and what would close them. "
+        + _NULL_WHEN
+        + "the learner or the posting is unknown or not visible to this key (NOT_FOUND), or "
+        "the key may not see this learner (FORBIDDEN)."
+    )
     async def skill_gap(
         self, info: Info, learner_id: strawberry.ID, job_id: strawberry.ID
-    ) -> t.GapReport:
+    ) -> t.GapReport | None:
         grant = require(info.context.principal, "skillGap", learner_id=str(learner_id))
         ctx = info.context
         report = await ctx.matcher.skill_gap(str(learner_id), str(job_id), _consent(grant))
@@ -128,13 +152,12 @@ class Query:
         jobs = await asyncio.gather(*(ctx.matcher.job(i) for i in ids))
         return [t.job_posting(j) for j in jobs]
 
-    @strawberry.field
+    @strawberry.field(
+        description="One job posting. " + _NULL_WHEN + "there is no such posting (NOT_FOUND)."
+    )
     async def job_posting(self, info: Info, id: strawberry.ID) -> t.JobPosting | None:
         require(info.context.principal, "browse")
-        try:
-            return t.job_posting(await info.context.matcher.job(str(id)))
-        except NotFoundError:
-            return None
+        return t.job_posting(await info.context.matcher.job(str(id)))
 
     @strawberry.field(description="The achievement catalog: what issuers offer.")
     async def achievements(
@@ -190,12 +213,17 @@ class Query:
         found = await asyncio.to_thread(linker.link, [text], min(first, MAX_PAGE_SIZE))
         return [t.SkillMatch(uri=m.uri, label=m.label, score=round(m.score, 4)) for m in found[0]]
 
-    @strawberry.field(description="A learner's profile: consent and credentials.")
+    @strawberry.field(
+        description="A learner's profile: consent and credentials. "
+        + _NULL_WHEN
+        + "the learner is unknown or has not consented to be found (NOT_FOUND, the same "
+        "answer for both), or the key may not see this learner (FORBIDDEN)."
+    )
     async def learner(self, info: Info, id: strawberry.ID) -> t.LearnerProfile | None:
         grant = require(info.context.principal, "learner", learner_id=str(id))
         row = await browse.learner_profile(info.context.container.store, str(id))
         if row is None or (_consent(grant) and not row["discoverable"]):
-            return None
+            raise NotFoundError(f"no learner {str(id)!r} that you may see")
         return await _profile(info, row)
 
 
@@ -229,12 +257,16 @@ async def _profile(info: Info, row: dict[str, Any]) -> t.LearnerProfile:
     )
 
 
-@strawberry.type
+@strawberry.type(description="Writes. " + PARTIAL_RESULTS)
 class Mutation:
-    @strawberry.mutation(description="Create or replace a job posting (fields or JSON-LD).")
+    @strawberry.mutation(
+        description="Create or replace a job posting (fields or JSON-LD). "
+        + _NULL_WHEN
+        + "the posting is refused (BAD_INPUT)."
+    )
     async def upsert_job_posting(
         self, info: Info, input: JobPostingInput | None = None, jsonld: t.JSON | None = None
-    ) -> t.JobPosting:
+    ) -> t.JobPosting | None:
         require(info.context.principal, "upsertJobPosting")
         ctx = info.context
         posting = to_posting(input, jsonld)
@@ -252,10 +284,14 @@ class Mutation:
         results = await info.context.ingest.credentials(list(credentials))
         return t.ingest_report(results)
 
-    @strawberry.mutation(description="Consent: whether recruiters may find this learner.")
+    @strawberry.mutation(
+        description="Consent: whether recruiters may find this learner. "
+        + _NULL_WHEN
+        + "the learner is unknown (NOT_FOUND) or not this key's (FORBIDDEN)."
+    )
     async def set_discoverable(
         self, info: Info, learner_id: strawberry.ID, discoverable: bool
-    ) -> t.LearnerProfile:
+    ) -> t.LearnerProfile | None:
         require(info.context.principal, "setDiscoverable", learner_id=str(learner_id))
         store = info.context.container.store
         await privacy.set_discoverable(store, str(learner_id), discoverable)
@@ -264,8 +300,12 @@ class Mutation:
         assert row is not None
         return await _profile(info, row)
 
-    @strawberry.mutation(description="Erase a learner and their credentials (right to erasure).")
-    async def erase_learner(self, info: Info, learner_id: strawberry.ID) -> bool:
+    @strawberry.mutation(
+        description="Erase a learner and their credentials (right to erasure). "
+        + _NULL_WHEN
+        + "the learner is unknown (NOT_FOUND) or not this key's (FORBIDDEN)."
+    )
+    async def erase_learner(self, info: Info, learner_id: strawberry.ID) -> bool | None:
         require(info.context.principal, "eraseLearner", learner_id=str(learner_id))
         erased = await privacy.erase_learner(info.context.container.store, str(learner_id))
         if not erased:

@@ -80,7 +80,9 @@ const ERROR_HINTS = {
   BAD_INPUT: "Correct the input and try again.",
   GRAPH_UNAVAILABLE: "The graph store is not reachable right now; try again shortly.",
   RATE_LIMITED: "Too many requests; wait a moment and try again.",
-  GRAPHQL_VALIDATION: "The page and the API disagree about the schema; reload the page.",
+  GRAPHQL_PARSE_FAILED: "The page and the API disagree about the schema; reload the page.",
+  GRAPHQL_VALIDATION_FAILED: "The page and the API disagree about the schema; reload the page.",
+  BAD_USER_INPUT: "The page sent a value the API does not accept; reload the page.",
   INTERNAL: "The server hit an unexpected error; quote the request id when reporting it.",
   NETWORK: "The API did not answer; check that the server is running.",
 };
