@@ -39,7 +39,7 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
                                 "{ totalCount } }", {}),
         "skillGap": ("query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
                      {"l": learner, "j": job}),
-        "jobPostings": ("{ jobPostings(first: 1) { id } }", {}),
+        "jobPostings": ("{ jobPostings(first: 1) { nodes { id } } }", {}),
         "jobPosting": ("query($j: ID!) { jobPosting(id: $j) { id } }", {"j": job}),
         "achievements": ("{ achievements(first: 1) { id } }", {}),
         "issuers": ("{ issuers { id } }", {}),
@@ -47,7 +47,7 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "linkSkills": ('{ linkSkills(text: "welding", first: 1) { uri } }', {}),
         "learner": ("query($l: ID!) { learner(id: $l) { id } }", {"l": learner}),
         "upsertJobPosting": (
-            'mutation { upsertJobPosting(input: {id: "matrix-posting", title: "Welder", '
+            'mutation { upsertJobPosting(input: {externalId: "matrix-posting", title: "Welder", '
             'description: "Requirements: MIG welding"}) { id } }', {}),
         "deleteJobPosting": ('mutation { deleteJobPosting(id: "matrix-no-such-posting") }', {}),
         "ingestCredentials": ("mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) "
