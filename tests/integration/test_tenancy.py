@@ -133,7 +133,10 @@ def _sign(cred: dict[str, Any], slug: str, learner: str) -> dict[str, Any]:
 def _seed_credentials() -> list[tuple[str, dict[str, Any]]]:
     found = []
     for path in sorted(Path(seed_path("credentials")).glob("*.jsonl")):
-        found += [(path.stem, json.loads(line)) for line in path.read_text().splitlines()[:40]]
+        for line in path.read_text().splitlines()[:60]:
+            cred = json.loads(line)  # some lines are VC-JWTs (strings): skipped
+            if isinstance(cred, dict) and "achievement" in cred.get("credentialSubject", {}):
+                found.append((path.stem, cred))
     return found
 
 
@@ -262,11 +265,17 @@ def test_issuer_keys_load_only_their_own_issuers_credentials(
     assert erased["data"]["eraseLearner"] is True
 
 
-def _ranked(api: TestClient, key: str, job: str) -> dict[str, str]:
-    """learner -> cursor (which carries the rank key) over the whole ranking."""
-    body = gql(api, key, CANDIDATES, job=job, first=100)["data"]["candidates"]
-    assert not body["pageInfo"]["hasNextPage"]
-    return {e["node"]["learner"]["id"]: e["cursor"] for e in body["edges"]}
+def _ranked(api: TestClient, key: str, job: str) -> list[str]:
+    """The whole ranking, learner ids in order (pages of 100, the limit)."""
+    ranked: list[str] = []
+    after = None
+    while True:
+        body = gql(api, key, CANDIDATES, job=job, first=100, after=after)["data"]["candidates"]
+        ranked += [e["node"]["learner"]["id"] for e in body["edges"]]
+        if not body["pageInfo"]["hasNextPage"]:
+            assert len(ranked) == body["totalCount"] == len(set(ranked))
+            return ranked
+        after = body["pageInfo"]["endCursor"]
 
 
 def _set_discoverable(api: TestClient, seeded: Seeded, learner: str, value: bool) -> None:
@@ -293,23 +302,23 @@ def test_cursor_pages_survive_a_changing_ranking(api: TestClient, seeded: Seeded
     # Ranks move: a learner shown on page 1 withdraws consent (an offset cursor would now
     # skip someone), and a new learner with the strongest evidence arrives at the top (an
     # offset cursor would now repeat someone).
-    _set_discoverable(api, seeded, shown[1], False)
-    linked = {r["a"] for r in _read(
-        seeded, "MATCH (:JobPosting {id: $j})-[:REQUIRES]->()-[:SATISFIED_BY]->(a:Achievement) "
-        "RETURN DISTINCT a.id AS a", j=job)}  # fmt: skip
     newcomer = "did:example:aaa-tenancy-newcomer"  # sorts before the seed's did:key ids on ties
-    creds, taken = [], set()
-    for slug, cred in _seed_credentials():
-        achievement = cred["credentialSubject"]["achievement"]["id"]
-        if achievement in linked and achievement not in taken:
-            taken.add(achievement)
-            creds.append(_sign(cred, slug, newcomer))
-    loaded = gql(api, admin, INGEST, c=creds)["data"]["ingestCredentials"]
-    assert loaded["loaded"] == len(creds) > 0
-    _set_discoverable(api, seeded, newcomer, True)
+    _set_discoverable(api, seeded, shown[1], False)
     try:
+        linked = {r["a"] for r in _read(
+            seeded, "MATCH (:JobPosting {id: $j})-[:REQUIRES]->()-[:SATISFIED_BY]->(a:Achievement)"
+            " RETURN DISTINCT a.id AS a", j=job)}  # fmt: skip
+        creds, taken = [], set()
+        for slug, cred in _seed_credentials():
+            achievement = cred["credentialSubject"]["achievement"]["id"]
+            if achievement in linked and achievement not in taken:
+                taken.add(achievement)
+                creds.append(_sign(cred, slug, newcomer))
+        loaded = gql(api, admin, INGEST, c=creds)["data"]["ingestCredentials"]
+        assert loaded["loaded"] == len(creds) > 0, loaded
+        _set_discoverable(api, seeded, newcomer, True)
         now = _ranked(api, key, job)
-        assert newcomer in now and list(now).index(newcomer) < 4  # it did move in above
+        assert newcomer in now and now.index(newcomer) < 4  # it did move in above
         rest: list[str] = []
         after = cursor
         while after is not None:
