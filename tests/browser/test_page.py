@@ -509,7 +509,9 @@ def _job(job_id: str) -> dict[str, Any]:
 
 
 def _root(viewer: dict[str, Any]) -> dict[str, Any]:
-    def job_postings(_info: Any, first: int = 20, search: str | None = None) -> dict[str, Any]:
+    def job_postings(
+        _info: Any, first: int = 20, search: str | None = None, after: str | None = None
+    ) -> dict[str, Any]:
         needle = (search or "").lower()
         hits = [j for j in POSTINGS if needle in f"{j['title']} {j['organization']}".lower()]
         return {"nodes": hits[:first], "totalCount": len(hits)}
