@@ -21,7 +21,7 @@ FOREACH (k IN keys | DETACH DELETE k)
 WITH l
 CALL (l) {
   MATCH (e:AccessEvent) WHERE e.learnerId = l.id
-  DETACH DELETE e
+  DELETE e
 }
 DETACH DELETE l
 RETURN count(*) AS erased

@@ -20,7 +20,6 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("Requirement", "id"),
     ("ApiKey", "id"),
     ("Organization", "id"),
-    ("AccessEvent", "id"),
 )
 
 # A posting's external id (the board's own identifier) is unique within its organisation.
