@@ -17,6 +17,7 @@ key may load a credential. The rules:
 from __future__ import annotations
 
 import hashlib
+import json
 
 from credmatch.errors import NotFoundError, PermissionDeniedError
 from credmatch.keys import DEFAULT_ORG, ORG_ROLES, Principal, Role
@@ -48,7 +49,8 @@ def posting_id(org_id: str, external_id: str) -> str:
     """
     if org_id == DEFAULT_ORG:
         return external_id
-    digest = hashlib.sha256(f"{org_id}\x1f{external_id}".encode()).hexdigest()
+    # JSON keeps the pair unambiguous whatever characters the external id holds.
+    digest = hashlib.sha256(json.dumps([org_id, external_id]).encode()).hexdigest()
     return f"jp_{digest[:24]}"
 
 
