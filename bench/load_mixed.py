@@ -33,7 +33,7 @@ FOR_SKILLS = """query($s: [String!]!) { candidatesForSkills(skills: $s, first: 1
 GAP = """query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) {
   score gaps { text } recommendations { achievement { name } closes { text } } } }"""
 UPSERT = """mutation($p: JSON!) { upsertJobPosting(jsonld: $p) { id requirements { text } } }"""
-BROWSE = """{ jobPostings(first: 50) { id title } achievements(first: 20) { name } }"""
+BROWSE = """{ jobPostings(first: 50) { nodes { id title } } achievements(first: 20) { name } }"""
 LINK = """query($t: String!) { linkSkills(text: $t, first: 5) { label score } }"""
 
 SKILLS = [
@@ -87,7 +87,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             j["id"]
             for j in (await probe.post("/graphql", json={"query": BROWSE}, headers=head)).json()[
                 "data"
-            ]["jobPostings"]
+            ]["jobPostings"]["nodes"]
         ]
         me = (
             await probe.post(

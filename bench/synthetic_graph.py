@@ -322,7 +322,13 @@ async def load(store: GraphStore, settings: Settings, shape: Shape, t0: float) -
         reqs = [{k: v for k, v in r.items() if k != "needs"} for r in post["requirements"]]
         await store.write(
             ingest_q.REPLACE_POSTING,
-            {"id": post["id"], "props": post["props"], "requirements": reqs},
+            {
+                "id": post["id"],
+                "org": "default",
+                "externalId": post["id"],
+                "props": post["props"],
+                "requirements": reqs,
+            },
         )
     needs = [{"id": r["id"], "needs": r["needs"]} for p in postings for r in p["requirements"]]
     await store.write(CREATE_NEEDS, {"rows": needs})

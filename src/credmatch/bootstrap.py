@@ -23,6 +23,7 @@ from credmatch.errors import CredmatchError
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
+from credmatch.services.access_log import AccessLog
 from credmatch.services.linking import LinkPolicy, LinkSummary, link_all, load_skill_linker
 from credmatch.services.match_table import MatchRefresh, refresh_matches
 from credmatch.services.matching import Matcher
@@ -50,10 +51,18 @@ class Container:
     refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _refreshing: asyncio.Task[None] | None = field(default=None, init=False)
     _refresh_again: bool = field(default=False, init=False)
+    access_log: AccessLog = field(init=False)
 
     def __post_init__(self) -> None:
         if self.settings.ranking_cache_size > 0:
             self.ranking_cache = RankingCache(self.settings.ranking_cache_size)
+        s = self.settings
+        self.access_log = AccessLog(
+            self.store,
+            retention_days=s.access_log_retention_days,
+            flush_s=s.access_log_flush_s,
+            enabled=s.access_log,
+        )
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -147,6 +156,7 @@ class Container:
             self._refreshing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._refreshing
+        await self.access_log.close()  # what is buffered is written before the driver closes
         await self.store.close()
         if self._cache is not None:
             self._cache.close()

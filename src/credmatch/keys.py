@@ -62,13 +62,24 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# Roles whose keys act for an organisation; admin and learner keys belong to none.
+ORG_ROLES = frozenset({Role.RECRUITER, Role.JOBBOARD, Role.ISSUER})
+DEFAULT_ORG = "default"  # where keys made without --org (and before organisations) belong
+_ORG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MAX_ISSUERS = 50
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who a request acts as: the key's id, its role and, for learner keys, the learner."""
+    """Who a request acts as: the key's id, its role, for learner keys the learner, for
+    recruiter, job-board and issuer keys the organisation, and for issuer keys the issuer ids
+    whose credentials it may load."""
 
     key_id: str
     role: Role
     learner_id: str | None = None
+    org_id: str | None = None
+    issuer_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,11 @@ class ApiKeyInfo:
     role: Role
     learner_id: str | None
     label: str
+    org_id: str | None
     created_at: datetime
     last_used_at: datetime | None
     revoked: bool
+    issuer_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,10 +195,27 @@ class KeyService:
         self._touched: dict[str, float] = {}
 
     async def create(
-        self, role: Role | str, *, learner_id: str | None = None, label: str = ""
+        self,
+        role: Role | str,
+        *,
+        learner_id: str | None = None,
+        label: str = "",
+        org_id: str | None = None,
+        org_name: str | None = None,
+        issuer_ids: tuple[str, ...] | list[str] = (),
     ) -> IssuedKey:
+        """Create a key. Recruiter, job-board and issuer keys belong to ``org_id`` (the
+        ``default`` organisation when not given), created on first use with ``org_name``."""
         role = parse_role(role) if isinstance(role, str) else role
         learner_id = _check_learner(role, learner_id)
+        org_id = _check_org(role, org_id)
+        issuers = _check_issuers(role, issuer_ids)
+        name = (org_name or "").strip() or None
+        if name is not None and (org_id is None or len(name) > MAX_LABEL_LENGTH):
+            raise InputError(
+                f"--org-name names the key's organisation: give --org with it and keep it to "
+                f"{MAX_LABEL_LENGTH} characters"
+            )
         label = label.strip()
         if len(label) > MAX_LABEL_LENGTH:
             raise InputError(f"key label is {len(label)} characters; keep it to {MAX_LABEL_LENGTH}")
@@ -197,11 +227,14 @@ class KeyService:
                 "hash": hash_key(token),
                 "role": role.value,
                 "learnerId": learner_id,
+                "orgId": org_id,
+                "orgName": name,
+                "issuerIds": list(issuers),
                 "label": label,
                 "createdAt": self._now(),
             },
         )
-        log.info("created API key %s (role %s)", key_id, role.value)
+        log.info("created API key %s (role %s, organisation %s)", key_id, role.value, org_id)
         return IssuedKey(info=_info(rows[0]), token=token)
 
     async def list(self) -> list[ApiKeyInfo]:
@@ -253,7 +286,13 @@ class KeyService:
         if not key_matches(token, row["hash"]):
             # Not cached as refused: that would let a wrong secret lock out the real key.
             raise _refused(key_id)
-        principal = Principal(key_id=key_id, role=Role(row["role"]), learner_id=row["learnerId"])
+        principal = Principal(
+            key_id=key_id,
+            role=Role(row["role"]),
+            learner_id=row["learnerId"],
+            org_id=row["orgId"],
+            issuer_ids=tuple(row["issuerIds"]),
+        )
         entry = _Verified(principal=principal, hash=row["hash"], expires=now + self._ttl)
         self._remember(self._verified, key_id, entry)
         return principal
@@ -289,6 +328,36 @@ def _check_learner(role: Role, learner_id: str | None) -> str | None:
     return learner_id
 
 
+def check_org_id(org_id: str) -> str:
+    if not _ORG_ID_RE.fullmatch(org_id):
+        raise InputError(
+            f"{org_id!r} is not an organisation id: use 1-64 lower-case letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit"
+        )
+    return org_id
+
+
+def _check_org(role: Role, org_id: str | None) -> str | None:
+    org_id = (org_id or "").strip() or None
+    if role not in ORG_ROLES:
+        if org_id is not None:
+            raise InputError(f"{role} keys belong to no organisation; drop --org")
+        return None
+    return check_org_id(org_id or DEFAULT_ORG)
+
+
+def _check_issuers(role: Role, issuer_ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    issuers = tuple(dict.fromkeys(i.strip() for i in issuer_ids if i.strip()))
+    if role is not Role.ISSUER and issuers:
+        raise InputError(f"only issuer keys are bound to issuer ids; drop --issuer for {role}")
+    if len(issuers) > MAX_ISSUERS:
+        raise InputError(f"a key is bound to {len(issuers)} issuers; the limit is {MAX_ISSUERS}")
+    bad = [i for i in issuers if ":" not in i or len(i) > 2000]
+    if bad:
+        raise InputError(f"--issuer {bad[0]!r} is not an issuer id (a DID or URL, e.g. did:web:…)")
+    return issuers
+
+
 def _refused(key_id: str) -> AuthenticationError:
     # The key id is safe to name (it is not a secret); the secret never appears in messages.
     return AuthenticationError(f"API key {key_id} is unknown, revoked or wrong")
@@ -299,6 +368,8 @@ def _info(row: Record) -> ApiKeyInfo:
         id=row["id"],
         role=Role(row["role"]),
         learner_id=row["learnerId"],
+        org_id=row["orgId"],
+        issuer_ids=tuple(row["issuerIds"] or ()),
         label=row["label"] or "",
         created_at=_native(row["createdAt"]),
         last_used_at=_native(row["lastUsedAt"]) if row["lastUsedAt"] is not None else None,

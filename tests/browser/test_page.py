@@ -284,6 +284,8 @@ POSTINGS: list[dict[str, Any]] = [
         ],
     },
 ]
+for _posting in POSTINGS:  # the API names the employer hiringOrganization
+    _posting["hiringOrganization"] = _posting["organization"]
 
 # Per requirement: None (no credential) or (achievement key, similarity, verdict).
 Proof = tuple[str, float, str] | None
@@ -508,11 +510,11 @@ def _job(job_id: str) -> dict[str, Any]:
 
 def _root(viewer: dict[str, Any]) -> dict[str, Any]:
     def job_postings(
-        _info: Any, first: int = 20, search: str | None = None
-    ) -> list[dict[str, Any]]:
+        _info: Any, first: int = 20, search: str | None = None, after: str | None = None
+    ) -> dict[str, Any]:
         needle = (search or "").lower()
         hits = [j for j in POSTINGS if needle in f"{j['title']} {j['organization']}".lower()]
-        return hits[:first]
+        return {"nodes": hits[:first], "totalCount": len(hits)}
 
     # graphql-core's default resolver calls these with the SDL's argument names
     def candidates(_info: Any, **args: Any) -> dict[str, Any]:

@@ -161,7 +161,9 @@ def test_recruiter_and_learner_against_the_seed_graph(
     from selenium.webdriver.support.ui import Select
 
     recruiter, learner_key = seeded.keys["recruiter"], seeded.keys["learner"]
-    postings = real_api(recruiter, "{ jobPostings(first: 100) { id title } }")["jobPostings"]
+    postings = real_api(recruiter, "{ jobPostings(first: 100) { nodes { id title } } }")[
+        "jobPostings"
+    ]["nodes"]
     job_id = next(p["id"] for p in postings if p["title"] == JOB_TITLE)
     ranked = real_api(recruiter, CANDIDATES, jobId=job_id, first=PAGE_SIZE)["candidates"]
     expected = [e["node"] for e in ranked["edges"]]

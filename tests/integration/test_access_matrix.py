@@ -39,7 +39,7 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
                                 "{ totalCount } }", {}),
         "skillGap": ("query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
                      {"l": learner, "j": job}),
-        "jobPostings": ("{ jobPostings(first: 1) { id } }", {}),
+        "jobPostings": ("{ jobPostings(first: 1) { nodes { id } } }", {}),
         "jobPosting": ("query($j: ID!) { jobPosting(id: $j) { id } }", {"j": job}),
         "achievements": ("{ achievements(first: 1) { id } }", {}),
         "issuers": ("{ issuers { id } }", {}),
@@ -47,7 +47,7 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "linkSkills": ('{ linkSkills(text: "welding", first: 1) { uri } }', {}),
         "learner": ("query($l: ID!) { learner(id: $l) { id } }", {"l": learner}),
         "upsertJobPosting": (
-            'mutation { upsertJobPosting(input: {id: "matrix-posting", title: "Welder", '
+            'mutation { upsertJobPosting(input: {externalId: "matrix-posting", title: "Welder", '
             'description: "Requirements: MIG welding"}) { id } }', {}),
         "deleteJobPosting": ('mutation { deleteJobPosting(id: "matrix-no-such-posting") }', {}),
         "ingestCredentials": ("mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) "
@@ -114,3 +114,109 @@ def test_every_operation_refuses_no_key_a_wrong_key_and_a_revoked_key(
     for key in (None, wrong, "not-a-key", _revoked_key(seeded)):
         for name, (query, variables) in ops.items():
             assert outcome(api, key, query, variables) == "unauthenticated", (key, name)
+
+
+# --- organisations: every posting operation from every key on organisation A's posting -------
+
+SCOPED = {
+    "candidates": "query($j: ID!) { candidates(jobId: $j, first: 1) { totalCount } }",
+    "skillGap": "query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
+    "jobPosting": "query($j: ID!) { jobPosting(id: $j) { id } }",
+    "jobPostings": "{ jobPostings(first: 100) { nodes { id } } }",
+    "upsertJobPosting": (
+        'mutation($o: ID) { upsertJobPosting(organizationId: $o, input: {externalId: "m-1", '
+        'title: "Welder", description: "Requirements: MIG welding"}) { id } }'
+    ),
+    "deleteJobPosting": "mutation($j: ID!) { deleteJobPosting(id: $j) }",
+}
+# "hidden": answered without error but without A's posting (null, or not in the list).
+SCOPED_EXPECTED: dict[str, dict[str, str]] = {
+    "a-jobboard": dict.fromkeys(SCOPED, "allowed"),
+    "a-recruiter": {**dict.fromkeys(SCOPED, "allowed"), "upsertJobPosting": "forbidden",
+                    "deleteJobPosting": "forbidden"},
+    "b-jobboard": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "hidden",
+                   "jobPostings": "hidden", "upsertJobPosting": "forbidden",
+                   "deleteJobPosting": "not_found"},
+    "b-recruiter": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "hidden",
+                    "jobPostings": "hidden", "upsertJobPosting": "forbidden",
+                    "deleteJobPosting": "forbidden"},
+    "b-issuer": {"candidates": "forbidden", "skillGap": "forbidden", "jobPosting": "hidden",
+                 "jobPostings": "hidden", "upsertJobPosting": "forbidden",
+                 "deleteJobPosting": "forbidden"},
+    "learner": {"candidates": "forbidden", "skillGap": "allowed", "jobPosting": "allowed",
+                "jobPostings": "allowed", "upsertJobPosting": "forbidden",
+                "deleteJobPosting": "forbidden"},
+    "admin": dict.fromkeys(SCOPED, "allowed"),
+}  # fmt: skip
+
+
+def _scoped_outcome(client: TestClient, key: str, name: str, job: str, learner: str) -> str:
+    variables = {"j": job, "l": learner, "o": "org-matrix-a"}
+    query = SCOPED[name]
+    used = {k: v for k, v in variables.items() if f"${k}" in query}
+    response = client.post(
+        "/graphql", json={"query": query, "variables": used},
+        headers={"Authorization": f"Bearer {key}"},
+    )  # fmt: skip
+    body = response.json()
+    codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+    if "FORBIDDEN" in codes:
+        return "forbidden"
+    if "NOT_FOUND" in codes:
+        return "not_found"
+    assert not codes, body
+    data = body["data"][name]
+    if name == "jobPosting":
+        return "allowed" if data and data["id"] == job else "hidden"
+    if name == "jobPostings":
+        return "allowed" if job in {n["id"] for n in data["nodes"]} else "hidden"
+    return "allowed"
+
+
+def _org_keys(seeded: Seeded) -> dict[str, str]:
+    async def make() -> dict[str, str]:
+        container = bootstrap(seeded.settings)
+        try:
+            service = KeyService(container.store)
+            keys = {}
+            for org in ("a", "b"):
+                for role in (Role.JOBBOARD, Role.RECRUITER, Role.ISSUER):
+                    bound = ["did:web:matrix.example"] if role is Role.ISSUER else []
+                    issued = await service.create(role, org_id=f"org-matrix-{org}",
+                                                  issuer_ids=bound)  # fmt: skip
+                    keys[f"{org}-{role.value}"] = issued.token
+            return keys
+        finally:
+            await container.close()
+
+    return asyncio.run(make())
+
+
+def test_every_posting_operation_on_another_organisations_posting(
+    api: TestClient, seeded: Seeded
+) -> None:
+    keys = {**_org_keys(seeded), "learner": seeded.keys["learner"], "admin": seeded.keys["admin"]}
+    made = api.post(
+        "/graphql",
+        json={"query": SCOPED["upsertJobPosting"], "variables": {"o": "org-matrix-a"}},
+        headers={"Authorization": f"Bearer {keys['a-jobboard']}"},
+    ).json()
+    job = made["data"]["upsertJobPosting"]["id"]
+    seen = {}
+    for who in SCOPED_EXPECTED:  # deletes last, each on a fresh copy of A's posting
+        for name in SCOPED:
+            seen[who, name] = _scoped_outcome(api, keys[who], name, job, seeded.learner)
+            if name == "deleteJobPosting" and seen[who, name] == "allowed":
+                again = api.post(
+                    "/graphql",
+                    json={"query": SCOPED["upsertJobPosting"], "variables": {"o": "org-matrix-a"}},
+                    headers={"Authorization": f"Bearer {keys['a-jobboard']}"},
+                ).json()
+                assert again["data"]["upsertJobPosting"]["id"] == job  # same (org, externalId)
+    api.post(
+        "/graphql",
+        json={"query": SCOPED["deleteJobPosting"], "variables": {"j": job}},
+        headers={"Authorization": f"Bearer {keys['admin']}"},
+    )
+    expected = {(who, name): SCOPED_EXPECTED[who][name] for who, name in seen}
+    assert seen == expected

@@ -401,7 +401,9 @@ def test_withdrawn_consent_takes_effect_despite_the_ranking_cache(
 ) -> None:
     recruiter, learner = seeded.keys["recruiter"], seeded.keys["learner"]
     me = seeded.learner
-    jobs = gql(api, recruiter, "{ jobPostings(first: 100) { id } }")["data"]["jobPostings"]
+    jobs = gql(api, recruiter, "{ jobPostings(first: 100) { nodes { id } } }")["data"][
+        "jobPostings"
+    ]["nodes"]
     job = next(
         j["id"]
         for j in jobs

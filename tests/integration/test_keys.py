@@ -11,8 +11,9 @@ from credmatch.bootstrap import Container, bootstrap
 from credmatch.cli import keys as keys_cli
 from credmatch.config import Settings
 from credmatch.errors import InputError, NotFoundError
-from credmatch.graph.schema import ensure_schema
+from credmatch.graph.schema import ensure_schema, migrate_to_organizations
 from credmatch.keys import AuthenticationError, KeyService, Principal, Role, parse_key
+from credmatch.services.orgs import list_orgs
 
 pytestmark = [pytest.mark.anyio, pytest.mark.neo4j]
 
@@ -169,7 +170,7 @@ def test_cli_create_list_revoke(
 
 async def test_cached_and_uncached_authentication_cost(container: Container) -> None:
     issued = await KeyService(container.store).create(Role.RECRUITER)
-    expected = Principal(issued.info.id, Role.RECRUITER, None)
+    expected = Principal(issued.info.id, Role.RECRUITER, None, org_id="default")
     for ttl in (0.0, 30.0):
         service = KeyService(container.store, cache_ttl_s=ttl)
         await service.authenticate(issued.token)  # first use: lookup and last-used stamp
@@ -178,3 +179,87 @@ async def test_cached_and_uncached_authentication_cost(container: Container) -> 
         mean_us = (time.perf_counter() - start) / 200 * 1e6
         assert set(results) == {expected}
         print(f"\nauthenticate with cache TTL {ttl:g} s: {mean_us:.0f} µs per request")
+
+
+async def test_keys_belong_to_organisations_and_issuer_keys_to_issuers(
+    container: Container,
+) -> None:
+    service = KeyService(container.store, cache_ttl_s=0)
+    board = await service.create(Role.JOBBOARD, org_id="acme-jobs", org_name="ACME Jobs")
+    issuer = await service.create(
+        Role.ISSUER, org_id="uni", issuer_ids=["did:web:uni.example", "did:web:uni.example"]
+    )
+    assert (board.info.org_id, issuer.info.issuer_ids) == ("acme-jobs", ("did:web:uni.example",))
+    assert await service.authenticate(board.token) == Principal(
+        board.info.id, Role.JOBBOARD, None, org_id="acme-jobs"
+    )
+    assert (await service.authenticate(issuer.token)).issuer_ids == ("did:web:uni.example",)
+    assert (await service.create(Role.ADMIN)).info.org_id is None
+    orgs = {o.id: o for o in await list_orgs(container.store)}
+    assert orgs["acme-jobs"].name == "ACME Jobs"
+    assert [k.id for k in orgs["acme-jobs"].keys] == [board.info.id]
+    assert orgs["uni"].keys[0].issuer_ids == ("did:web:uni.example",)
+    for bad, match in (
+        ({"role": Role.ADMIN, "org_id": "x"}, "drop --org"),
+        ({"role": Role.LEARNER, "learner_id": "L", "org_id": "x"}, "drop --org"),
+        ({"role": Role.RECRUITER, "org_id": "Not An Id!"}, "not an organisation id"),
+        ({"role": Role.RECRUITER, "issuer_ids": ["did:web:x"]}, "drop --issuer"),
+        ({"role": Role.ISSUER, "issuer_ids": ["not-a-did"]}, "not an issuer id"),
+    ):
+        role = bad.pop("role")
+        with pytest.raises(InputError, match=match):
+            await service.create(role, **bad)  # type: ignore[arg-type]
+
+
+async def test_init_moves_keys_and_postings_from_before_organisations_into_default(
+    container: Container,
+) -> None:
+    store = container.store
+    await store.write(
+        "CREATE (:ApiKey {id: 'legacy00legacy00', role: 'recruiter', hash: 'x', revoked: false}),"
+        " (:JobPosting {id: 'legacy-posting', title: 'Legacy'})"
+    )
+    assert (await migrate_to_organizations(store))[0] >= 1
+    assert await migrate_to_organizations(store) == (0, 0)  # idempotent
+    rows = await store.read(
+        "MATCH (o:Organization {id: 'default'})-[:HAS_KEY]->(k:ApiKey {id: 'legacy00legacy00'}),"
+        " (o)-[:OWNS]->(j:JobPosting {id: 'legacy-posting'})"
+        " RETURN k.orgId AS k, j.ownerId AS j, j.externalId AS e"
+    )
+    assert rows == [{"k": "default", "j": "default", "e": "legacy-posting"}]
+    await store.write(
+        "MATCH (n) WHERE n.id IN ['legacy00legacy00', 'legacy-posting'] DETACH DELETE n"
+    )
+
+
+def test_cli_orgs_list_and_issuer_keys_need_issuers(
+    neo4j_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: object,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(str(tmp_path))
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.bolt_uri)
+    if neo4j_settings.neo4j_password:
+        monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
+    parser = argparse.ArgumentParser()
+    keys_cli.register(parser.add_subparsers(dest="command", required=True))
+
+    def run(*argv: str) -> str:
+        args = parser.parse_args(list(argv))
+        assert args.handler(args) == 0
+        return capsys.readouterr().out
+
+    with pytest.raises(InputError, match="--issuer"):
+        args = parser.parse_args(["keys", "create", "--role", "issuer", "--org", "cli-uni"])
+        args.handler(args)
+    create = ["keys", "create", "--role", "issuer", "--org", "cli-uni", "--org-name", "CLI Uni"]
+    issuers = ["--issuer", "did:web:cli.example", "--issuer", "did:web:cli2.example"]
+    key = run(*create, *issuers).strip()
+    key_id = parse_key(key).key_id
+    out = run("orgs", "list")
+    block = out.split("cli-uni", 1)[1].split("\n\n")[0]
+    assert "'CLI Uni'  0 postings  1 keys" in block
+    assert key_id in block and "did:web:cli.example did:web:cli2.example" in block
+    listed = run("orgs", "list", "--json")
+    assert '"id": "cli-uni"' in listed and key not in listed

@@ -85,10 +85,15 @@ def seeded(neo4j_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
                 "hidden": next(r["id"] for r in rows if not r["d"]),
             }
             service = KeyService(container.store, cache_ttl_s=0)
+            issuers = [
+                r["id"] for r in await container.store.read("MATCH (i:Issuer) RETURN i.id AS id")
+            ]
             keys = {}
             for role in Role:
                 learner = people["learner"] if role is Role.LEARNER else None
-                keys[role.value] = (await service.create(role, learner_id=learner)).token
+                bound = issuers if role is Role.ISSUER else []  # the seed's issuers
+                issued = await service.create(role, learner_id=learner, issuer_ids=bound)
+                keys[role.value] = issued.token
             return summary, keys, people
         finally:
             await container.close()
@@ -113,7 +118,9 @@ def gql(client: TestClient, key: str | None, query: str, **variables: Any) -> di
 
 
 def first_job(client: TestClient, key: str, title: str) -> str:
-    jobs = gql(client, key, "{ jobPostings(first: 100) { id title } }")["data"]["jobPostings"]
+    jobs = gql(client, key, "{ jobPostings(first: 100) { nodes { id title } } }")["data"][
+        "jobPostings"
+    ]["nodes"]
     return str(next(j["id"] for j in jobs if title in j["title"]))
 
 

@@ -32,7 +32,10 @@ class RequirementInput:
 
 @strawberry.input(description="A job posting; requirements are extracted when not given.")
 class JobPostingInput:
-    id: strawberry.ID
+    external_id: strawberry.ID = strawberry.field(
+        description="Your own identifier for the posting, unique within your organisation "
+        "(upserting it again replaces the posting)."
+    )
     title: str
     description: str
     organization: str | None = None
@@ -69,8 +72,8 @@ def to_posting(value: JobPostingInput | None, jsonld: Any) -> Posting:
 
 
 def _from_fields(value: JobPostingInput) -> Posting:
-    if not str(value.id).strip() or not value.title.strip():
-        raise InputError("input.id and input.title must not be empty")
+    if not str(value.external_id).strip() or not value.title.strip():
+        raise InputError("input.externalId and input.title must not be empty")
     if len(value.description) > MAX_TEXT:
         raise InputError(f"input.description is longer than {MAX_TEXT} characters")
     text = f"# {value.title}\n\n{value.description}"
@@ -100,7 +103,7 @@ def _from_fields(value: JobPostingInput) -> Posting:
         ).encode()
     ).hexdigest()
     return Posting(
-        id=str(value.id),
+        id=str(value.external_id),
         title=value.title.strip(),
         organization=value.organization,
         description=parsed.description,

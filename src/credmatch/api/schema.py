@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -18,11 +18,55 @@ from credmatch.api.errors import ErrorPolicy
 from credmatch.api.inputs import CandidateFilterInput, JobPostingInput, to_filter, to_posting
 from credmatch.api.limits import MAX_PAGE_SIZE, check_page_size
 from credmatch.errors import InputError, NotFoundError
+from credmatch.keys import Principal
 from credmatch.services import browse, privacy
-from credmatch.services.matching import adhoc_requirements
+from credmatch.services.matching import JobView, adhoc_requirements
+from credmatch.tenancy import (
+    DEFAULT_ORG,
+    check_org_write,
+    logs_access,
+    may_load_issuer,
+    may_see,
+    may_write,
+    posting_not_found,
+    posting_scope,
+)
 
 MAX_SKILLS = 20
 log = logging.getLogger("credmatch.api")
+FIRST = (
+    f"How many to return: 0 to {MAX_PAGE_SIZE} (the page size limit). Page on with `after`: "
+    "the `endCursor` of the previous page."
+)
+AFTER = (
+    "A cursor from `pageInfo.endCursor` of the same query (same arguments); the page starts "
+    "after that row. A cursor from another query is refused (BAD_INPUT)."
+)
+
+
+def _caller(info: Info) -> Principal:
+    """The principal after require() let it through (require refuses requests without one)."""
+    principal = info.context.principal
+    assert principal is not None
+    return principal
+
+
+async def _visible_job(info: Info, job_id: str) -> JobView:
+    """The posting, if the caller may see it; another organisation's posting is NOT_FOUND,
+    exactly like one that does not exist."""
+    try:
+        job = await info.context.matcher.job(job_id)
+    except NotFoundError:
+        raise posting_not_found(job_id) from None
+    if not may_see(_caller(info), job.owner_id):
+        raise posting_not_found(job_id)
+    return job
+
+
+def _log_access(info: Info, operation: str, job_id: str | None, learners: list[str]) -> None:
+    principal = _caller(info)
+    if logs_access(principal):
+        info.context.container.access_log.record(principal, operation, job_id, learners)
 
 
 def _consent(grant: Grant) -> bool:
@@ -60,28 +104,33 @@ class Query:
         )
 
     @strawberry.field(
-        description="Candidates ranked for a job posting, with evidence and gaps. "
+        description="Candidates ranked for one of your organisation's job postings, with "
+        "evidence and gaps. Keyset-paged: see `after`. "
         + _NULL_WHEN
-        + "the posting does not exist (NOT_FOUND) or an argument is refused (BAD_INPUT)."
+        + "the posting does not exist or is another organisation's (NOT_FOUND), or an "
+        "argument is refused (BAD_INPUT)."
     )
     async def candidates(
         self,
         info: Info,
         job_id: strawberry.ID,
-        first: int = 20,
-        after: str | None = None,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
         filter: CandidateFilterInput | None = None,
     ) -> t.MatchConnection | None:
         # Every role ranks consenting learners only: consent is about being discovered.
         require(info.context.principal, "candidates")
         ctx = info.context
-        result = await ctx.matcher.candidates(
-            str(job_id), check_page_size(first), after, to_filter(filter)
+        job = await _visible_job(info, str(job_id))
+        result = await ctx.matcher.rank(
+            job.requirements, check_page_size(first), after, to_filter(filter), job=job
         )
+        _log_access(info, "candidates", job.id, [m.learner_id for m in result.matches])
         return t.connection(result, ctx.container.settings.gap_threshold)
 
     @strawberry.field(
-        description="Candidates for an ad-hoc list of skills (text or skill URIs). "
+        description="Candidates for an ad-hoc list of skills (text or skill URIs); open to "
+        "every recruiter and job board. Keyset-paged: see `after`. "
         + _NULL_WHEN
         + "the skills or another argument are refused (BAD_INPUT)."
     )
@@ -89,8 +138,8 @@ class Query:
         self,
         info: Info,
         skills: list[str],
-        first: int = 20,
-        after: str | None = None,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
         filter: CandidateFilterInput | None = None,
     ) -> t.MatchConnection | None:
         require(info.context.principal, "candidatesForSkills")
@@ -108,7 +157,10 @@ class Query:
             s.link_cosine_full,
             s.link_top_k,
         )
-        result = await ctx.matcher.rank(reqs, check_page_size(first), after, to_filter(filter))
+        result = await ctx.matcher.rank(
+            reqs, check_page_size(first), after, to_filter(filter), scope={"skills": cleaned}
+        )
+        _log_access(info, "candidatesForSkills", None, [m.learner_id for m in result.matches])
         return t.connection(result, s.gap_threshold)
 
     @strawberry.field(
@@ -122,7 +174,9 @@ class Query:
     ) -> t.GapReport | None:
         grant = require(info.context.principal, "skillGap", learner_id=str(learner_id))
         ctx = info.context
+        await _visible_job(info, str(job_id))
         report = await ctx.matcher.skill_gap(str(learner_id), str(job_id), _consent(grant))
+        _log_access(info, "skillGap", report.job.id, [report.learner.id])
         reqs = {str(r.id): r for r in (t.requirement(v) for v in report.job.requirements)}
         threshold = ctx.container.settings.gap_threshold
         ids = [r.offer.achievement_id for r in report.recommendations]
@@ -142,22 +196,49 @@ class Query:
             recommendations=recs,
         )
 
-    @strawberry.field(description="Job postings, optionally filtered by title or organisation.")
+    @strawberry.field(
+        description="Job postings by title, optionally filtered by title or hiring "
+        "organisation: your own organisation's postings (every posting for admin and "
+        "learner keys)."
+    )
     async def job_postings(
-        self, info: Info, first: int = 20, search: str | None = None
-    ) -> list[t.JobPosting]:
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: str | None = None,
+    ) -> t.JobPostingConnection:
         require(info.context.principal, "browse")
         ctx = info.context
-        ids = await browse.posting_ids(ctx.container.store, search, check_page_size(first))
-        jobs = await asyncio.gather(*(ctx.matcher.job(i) for i in ids))
-        return [t.job_posting(j) for j in jobs]
+        page, cursors, total = await browse.posting_page(
+            ctx.container.store,
+            search,
+            posting_scope(_caller(info)),
+            check_page_size(first),
+            after,
+            MAX_PAGE_SIZE,
+        )
+        jobs = [t.job_posting(j) for j in await asyncio.gather(*map(ctx.matcher.job, page.items))]
+        return t.JobPostingConnection(
+            edges=[t.JobPostingEdge(cursor=c, node=j) for c, j in zip(cursors, jobs, strict=True)],
+            nodes=jobs,
+            total_count=total,
+            page_info=t.PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=page.start_cursor,
+                end_cursor=page.end_cursor,
+            ),
+        )
 
     @strawberry.field(
-        description="One job posting. " + _NULL_WHEN + "there is no such posting (NOT_FOUND)."
+        description="One job posting. "
+        + _NULL_WHEN
+        + "there is no such posting, or it is not one this key may see (NOT_FOUND)."
     )
     async def job_posting(self, info: Info, id: strawberry.ID) -> t.JobPosting | None:
         require(info.context.principal, "browse")
-        return t.job_posting(await info.context.matcher.job(str(id)))
+        return t.job_posting(await _visible_job(info, str(id)))
 
     @strawberry.field(description="The achievement catalog: what issuers offer.")
     async def achievements(
@@ -260,28 +341,57 @@ async def _profile(info: Info, row: dict[str, Any]) -> t.LearnerProfile:
 @strawberry.type(description="Writes. " + PARTIAL_RESULTS)
 class Mutation:
     @strawberry.mutation(
-        description="Create or replace a job posting (fields or JSON-LD). "
+        description="Create or replace one of your organisation's job postings (fields or "
+        "JSON-LD), addressed by its external id (`input.externalId` or the JSON-LD "
+        "`identifier`): another organisation's posting with the same external id is a "
+        "separate posting. `organizationId` is for admin keys (default: 'default'); a job-board "
+        "key naming another organisation is FORBIDDEN. "
         + _NULL_WHEN
-        + "the posting is refused (BAD_INPUT)."
+        + "the posting is refused (BAD_INPUT) or the organisation is not yours (FORBIDDEN)."
     )
     async def upsert_job_posting(
-        self, info: Info, input: JobPostingInput | None = None, jsonld: t.JSON | None = None
+        self,
+        info: Info,
+        input: JobPostingInput | None = None,
+        jsonld: t.JSON | None = None,
+        organization_id: strawberry.ID | None = None,
     ) -> t.JobPosting | None:
         require(info.context.principal, "upsertJobPosting")
         ctx = info.context
+        principal = _caller(info)
+        org = check_org_write(principal, str(organization_id or principal.org_id or DEFAULT_ORG))
         posting = to_posting(input, jsonld)
-        await ctx.ingest.upsert_posting(posting)
-        return t.job_posting(await ctx.matcher.job(posting.id))
+        graph_id = await ctx.ingest.upsert_posting(posting, org)
+        return t.job_posting(await ctx.matcher.job(graph_id))
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Delete one of your organisation's postings. A posting that does not "
+        "exist or that another organisation owns is NOT_FOUND (and stays as it is)."
+    )
     async def delete_job_posting(self, info: Info, id: strawberry.ID) -> bool:
         require(info.context.principal, "deleteJobPosting")
-        return await info.context.ingest.delete_posting(str(id))
+        principal = _caller(info)
+        try:
+            owner = await info.context.ingest.posting_owner(str(id))
+        except NotFoundError:
+            raise posting_not_found(str(id)) from None
+        if not may_write(principal, owner):
+            raise posting_not_found(str(id))
+        if not await info.context.ingest.delete_posting(str(id), principal.org_id):
+            raise posting_not_found(str(id))
+        return True
 
-    @strawberry.mutation(description="Verify credentials and load those that count.")
+    @strawberry.mutation(
+        description="Verify credentials and load those that count. An issuer key loads only "
+        "credentials of the issuers it is bound to; the others get `refused: FORBIDDEN` and "
+        "the rest of the batch still loads."
+    )
     async def ingest_credentials(self, info: Info, credentials: list[t.JSON]) -> t.IngestReport:
         require(info.context.principal, "ingestCredentials")
-        results = await info.context.ingest.credentials(list(credentials))
+        principal = _caller(info)
+        results = await info.context.ingest.credentials(
+            list(credentials), lambda issuer: may_load_issuer(principal, issuer)
+        )
         return t.ingest_report(results)
 
     @strawberry.mutation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -123,16 +124,70 @@ class MatchConnection:
     requirements: list[Requirement]
 
 
-@strawberry.type
-class JobPosting:
+@strawberry.type(description="An organisation on the platform: owns job postings and API keys.")
+class Organization:
     id: strawberry.ID
+    name: str
+
+
+@strawberry.type(description="A job posting, owned by the organisation that created it.")
+class JobPosting:
+    id: strawberry.ID = strawberry.field(description="Globally unique, opaque id.")
+    external_id: strawberry.ID = strawberry.field(
+        description="The owning organisation's own identifier (schema.org `identifier`); "
+        "unique within that organisation only."
+    )
+    organization: Organization | None = strawberry.field(
+        description="The organisation that owns the posting (null only for a posting loaded "
+        "before organisations existed and not yet migrated by `credmatch init`)."
+    )
+    hiring_organization: str | None = strawberry.field(
+        description="The employer the posting names (schema.org `hiringOrganization`)."
+    )
     title: str
-    organization: str | None
     description: str
     date_posted: str | None
     valid_through: str | None
     url: str | None
     requirements: list[Requirement]
+
+
+@strawberry.type
+class JobPostingEdge:
+    cursor: str
+    node: JobPosting
+
+
+@strawberry.type(description="A page of job postings (Relay connection).")
+class JobPostingConnection:
+    edges: list[JobPostingEdge]
+    nodes: list[JobPosting]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="One read of the learner's evidence by an organisation.")
+class AccessEvent:
+    at: datetime
+    organization: Organization | None
+    key_id: strawberry.ID
+    operation: str = strawberry.field(description="candidates, candidatesForSkills or skillGap.")
+    job_posting_id: strawberry.ID | None = strawberry.field(
+        description="The posting ranked against (null for candidatesForSkills)."
+    )
+
+
+@strawberry.type
+class AccessEventEdge:
+    cursor: str
+    node: AccessEvent
+
+
+@strawberry.type(description="Who looked at a learner's evidence, newest first.")
+class AccessEventConnection:
+    edges: list[AccessEventEdge]
+    page_info: PageInfo
+    total_count: int
 
 
 @strawberry.type
@@ -192,6 +247,18 @@ class LearnerProfile:
     discoverable: bool
     credentials: list[CredentialSummary]
 
+    @strawberry.field(
+        description="Which organisations read this learner's evidence (candidates, "
+        "candidatesForSkills, skillGap) and when, newest first. Only the learner's own key "
+        "(or admin) may read it. `first`: at most 100."
+    )
+    async def access_log(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> AccessEventConnection:
+        from credmatch.api.access import access_log_page  # it builds these types
+
+        return await access_log_page(info, str(self.id), first, after)
+
 
 @strawberry.type
 class CheckResult:
@@ -216,6 +283,12 @@ class VerificationResult:
         "'not an achievement credential'; null when it was loaded"
     )
     checks: list[CheckResult]
+    refused: str | None = strawberry.field(
+        default=None,
+        description="FORBIDDEN when the API key may not load this issuer's credentials (the "
+        "rest of the batch still loads); null otherwise.",
+    )
+    refused_reason: str | None = None
 
 
 @strawberry.type
@@ -245,10 +318,17 @@ def requirement(view: RequirementView) -> Requirement:
 
 
 def job_posting(job: JobView) -> JobPosting:
+    owner = (
+        Organization(id=strawberry.ID(job.owner_id), name=job.owner_name or job.owner_id)
+        if job.owner_id
+        else None
+    )
     return JobPosting(
         id=strawberry.ID(job.id),
+        external_id=strawberry.ID(job.external_id or job.id),
+        organization=owner,
+        hiring_organization=job.organization,
         title=job.title,
-        organization=job.organization,
         description=job.description,
         date_posted=job.date_posted,
         valid_through=job.valid_through,
@@ -304,16 +384,14 @@ def match(
 
 
 def connection(result: CandidatePage, threshold: float) -> MatchConnection:
-    from credmatch.domain.paging import encode_cursor
-
     reqs = [requirement(r) for r in result.requirements]
     by_id = {str(r.id): r for r in reqs}
     edges = [
         MatchEdge(
-            cursor=encode_cursor(m.rank),
+            cursor=cursor,
             node=match(m, by_id, result.learners.get(m.learner_id), threshold),
         )
-        for m in result.matches
+        for m, cursor in zip(result.matches, result.cursors, strict=True)
     ]
     p = result.page
     return MatchConnection(
@@ -378,6 +456,8 @@ def ingest_report(results: list[CredentialResult]) -> IngestReport:
             loaded=r.loaded,
             not_loaded_reason=r.reason,
             checks=[CheckResult(name=c.name, ok=c.ok, detail=c.detail) for c in r.report.checks],
+            refused="FORBIDDEN" if r.refused else None,
+            refused_reason=r.refused,
         )
         for r in results
     ]

@@ -37,6 +37,12 @@ def register(commands: Subparsers) -> None:
     creds.set_defaults(handler=_ingest_credentials)
     posts = kinds.add_parser("postings", help="load JobPosting JSON-LD, text or Markdown")
     posts.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    posts.add_argument(
+        "--org",
+        metavar="ORG_ID",
+        default="default",
+        help="the organisation that owns the postings (default: 'default'; created on first use)",
+    )
     posts.set_defaults(handler=_ingest_postings)
 
     taxonomy = commands.add_parser("taxonomy", help="import a skills framework")
@@ -153,10 +159,13 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
 
 
 def _ingest_postings(args: argparse.Namespace) -> int:
+    from credmatch.keys import check_org_id
     from credmatch.services.postings import load_postings
 
+    org = check_org_id(args.org)
+
     async def run(c: Container) -> int:
-        summary = await load_postings(c.store, args.paths)
+        summary = await load_postings(c.store, args.paths, org)
         await _relink(c)
         print(
             f"loaded {len(summary.loaded)} postings, {summary.unchanged} unchanged, "

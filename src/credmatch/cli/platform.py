@@ -67,6 +67,12 @@ def _init(args: argparse.Namespace) -> int:
     ensure_neo4j(settings)
     report = init_schema(settings)
     print(f"schema ready: {len(report.constraints)} constraints, {len(report.indexes)} indexes")
+    keys, postings = report.migrated
+    if keys or postings:
+        print(
+            f"moved {keys} API keys and {postings} job postings made before organisations "
+            "existed into the organisation 'default'"
+        )
     for line in report.indexes:
         print(f"  {line}")
     return 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from credmatch.bootstrap import Container
 from credmatch.credentials.model import Report
-from credmatch.errors import GraphError, InputError
+from credmatch.errors import GraphError, InputError, NotFoundError
 from credmatch.graph.queries import ingest as q
 from credmatch.postings import Posting
 from credmatch.services.credentials import CredentialLoader, reject_reason
@@ -25,7 +26,8 @@ log = logging.getLogger("credmatch.ingest")
 class CredentialResult:
     report: Report
     verdict: str
-    reason: str | None  # why it was not loaded (reject_reason); None when it was
+    reason: str | None  # why it was not loaded (reject_reason or the refusal); None when it was
+    refused: str | None = None  # FORBIDDEN: the key may not load this issuer's credentials
 
     @property
     def loaded(self) -> bool:
@@ -36,15 +38,32 @@ class ApiIngest:
     def __init__(self, container: Container) -> None:
         self._c = container
 
-    async def upsert_posting(self, posting: Posting) -> None:
-        if await upsert_posting(self._c.store, posting):
+    async def upsert_posting(self, posting: Posting, org_id: str) -> str:
+        """Create or replace ``org_id``'s posting ``posting.id`` (its external id); returns
+        the posting's global id."""
+        graph_id, written = await upsert_posting(self._c.store, posting, org_id)
+        if written:
             await self._relink()
+        return graph_id
 
-    async def delete_posting(self, posting_id: str) -> bool:
-        rows = await self._c.store.write(q.DELETE_POSTING, {"id": posting_id})
+    async def posting_owner(self, posting_id: str) -> str | None:
+        """The organisation that owns a posting; NotFoundError when there is no such posting."""
+        rows = await self._c.store.read(q.POSTING_OWNER, {"id": posting_id})
+        if not rows:
+            raise NotFoundError(f"no job posting with id {posting_id!r}")
+        owner: str | None = rows[0]["ownerId"]
+        return owner
+
+    async def delete_posting(self, posting_id: str, org_id: str | None) -> bool:
+        """Delete a posting (only if ``org_id`` owns it, unless None); False if none went."""
+        rows = await self._c.store.write(q.DELETE_POSTING, {"id": posting_id, "org": org_id})
         return bool(rows and rows[0]["deleted"])
 
-    async def credentials(self, docs: list[Any]) -> list[CredentialResult]:
+    async def credentials(
+        self, docs: list[Any], may_load: Callable[[str | None], bool] = lambda _: True
+    ) -> list[CredentialResult]:
+        """Verify ``docs`` and load those that count and whose issuer ``may_load`` allows;
+        the others get a result saying why, and the rest of the batch still loads."""
         if not docs or len(docs) > MAX_CREDENTIALS:
             raise InputError(f"credentials: send between 1 and {MAX_CREDENTIALS} per call")
         verifier = self._c.verifier()
@@ -57,12 +76,13 @@ class ApiIngest:
                 except json.JSONDecodeError as e:
                     raise InputError(f"{source}: not valid JSON: {e}") from e
             reports.extend(await asyncio.to_thread(verifier.verify, doc, source))
-        summary = await CredentialLoader(self._c.store).load(reports)
+        allowed = [r for r in reports if may_load(_issuer_of(r))]
+        summary = await CredentialLoader(self._c.store).load(allowed)
         if summary.error:
             raise InputError(summary.error)
         if summary.loaded:
             await self._relink()
-        return [CredentialResult(r, graph_verdict(r), reject_reason(r)) for r in reports]
+        return [_result(r, any(r is a for a in allowed)) for r in reports]
 
     async def _relink(self) -> None:
         """Embed and link what the write added (the response shows the links), then refresh
@@ -73,3 +93,17 @@ class ApiIngest:
         except GraphError as e:
             log.warning("linking deferred to the next write or `credmatch link`: %s", e)
         self._c.refresh_soon()
+
+
+def _issuer_of(report: Report) -> str | None:
+    return report.credential.issuer.id if report.credential else None
+
+
+def _result(report: Report, allowed: bool) -> CredentialResult:
+    if allowed:
+        return CredentialResult(report, graph_verdict(report), reject_reason(report))
+    refused = (
+        f"{report.source}: this API key may load only its own issuers' credentials, not those "
+        f"of {_issuer_of(report)!r}; nothing was stored"
+    )
+    return CredentialResult(report, graph_verdict(report), refused, refused)

@@ -4,13 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from credmatch.domain.paging import (
+    Page,
+    SortKey,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    scope_digest,
+)
+from credmatch.errors import InputError
 from credmatch.graph.queries import browse as q
 from credmatch.graph.store import GraphStore
 
+_POSTINGS = "jobPostings"
 
-async def posting_ids(store: GraphStore, search: str | None, first: int) -> list[str]:
-    rows = await store.read(q.JOB_POSTINGS, {"search": search or None, "first": first})
-    return [r["id"] for r in rows]
+
+async def posting_page(
+    store: GraphStore,
+    search: str | None,
+    owner: str | None,
+    first: int,
+    after: str | None,
+    max_first: int,
+) -> tuple[Page[str], list[str], int]:
+    """Posting ids in (title, id) order after the cursor ``after``, limited to ``owner``'s
+    postings unless None: (page, one cursor per id, total)."""
+    check_first(first, max_first)
+    scope = scope_digest({"search": search or None, "owner": owner})
+    title, last_id = None, ""
+    if after is not None:
+        key = decode_cursor(_POSTINGS, scope, after)
+        if len(key) != 2:
+            raise InputError("argument `after` is not a jobPostings cursor")
+        title, last_id = str(key[0]), str(key[1])
+    params = {"search": search or None, "owner": owner, "first": first}
+    row = (await store.read(q.JOB_POSTINGS, {**params, "title": title, "id": last_id}))[0]
+    keys: list[SortKey] = [(r["title"], r["id"]) for r in row["page"]]
+    ids = [r["id"] for r in row["page"]]
+    total = int(row["total"])
+    page = keyset_page(ids, keys, _POSTINGS, scope, int(row["before"]), total)
+    return page, [encode_cursor(_POSTINGS, scope, k) for k in keys], total
 
 
 async def achievements(

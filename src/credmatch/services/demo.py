@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService, Role
+from credmatch.keys import MAX_ISSUERS, KeyService, Role
+from credmatch.services import browse
 
 DEMO_LEARNER = """
 MATCH (l:Learner {discoverable: true})-[:HOLDS]->(c:Credential {verdict: 'verified'})
@@ -34,12 +35,19 @@ async def ensure_demo_keys(store: GraphStore, path: Path) -> tuple[dict[str, str
         if all(token.split("_")[1] in known for token in saved.values()):
             return saved, False
     learner = await store.read(DEMO_LEARNER)
+    # The demo issuer key acts for every issuer in the seed (an issuer key loads only its own).
+    issuers = [row["id"] for row in await browse.issuers(store)][:MAX_ISSUERS]
     keys: dict[str, str] = {}
     for role in Role:
         learner_id = learner[0]["id"] if role is Role.LEARNER and learner else None
         if role is Role.LEARNER and learner_id is None:
             continue
-        issued = await service.create(role, learner_id=learner_id, label=f"demo {role.value}")
+        issued = await service.create(
+            role,
+            learner_id=learner_id,
+            label=f"demo {role.value}",
+            issuer_ids=issuers if role is Role.ISSUER else (),
+        )
         keys[role.value] = issued.token
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

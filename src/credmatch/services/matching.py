@@ -17,7 +17,14 @@ from typing import Any
 
 from credmatch.domain.cover import Offer, Recommendation, recommend
 from credmatch.domain.model import Evidence, Match, MatchPolicy, RequirementSpec
-from credmatch.domain.paging import Page, page_of, page_offset
+from credmatch.domain.paging import (
+    Page,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    scope_digest,
+)
 from credmatch.domain.scoring import score_candidate, trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import match as q
@@ -57,6 +64,9 @@ class JobView:
     valid_through: str | None
     url: str | None
     requirements: tuple[RequirementView, ...]
+    owner_id: str | None = None  # the organisation that owns the posting
+    owner_name: str | None = None
+    external_id: str | None = None  # the owner's own identifier for it
     # The match table's policy for this posting when it is fresh (no flagged posting or
     # learner), else None; and the graph version read with the posting.
     stored_policy: str | None = None
@@ -77,6 +87,7 @@ class CandidatePage:
     total: int
     page: Page[str]  # learner ids
     learners: dict[str, LearnerInfo] = field(default_factory=dict)
+    cursors: list[str] = field(default_factory=list)  # one per match, in order
     # The scores the database ranked by; equal to each Match.score (a test holds them to it).
     ranking_scores: dict[str, float] = field(default_factory=dict)
 
@@ -112,6 +123,9 @@ def job_from_record(record: dict[str, Any]) -> JobView:
         valid_through=job.get("validThrough"),
         url=job.get("url"),
         requirements=reqs,
+        owner_id=job.get("ownerId"),
+        owner_name=record.get("ownerName"),
+        external_id=job.get("externalId"),
         stored_policy=None if record.get("matchesStale", True) else record.get("matchesPolicy"),
         version=record.get("version"),
     )
@@ -176,6 +190,27 @@ class Matcher:
         job = await self.job(job_id)
         return await self.rank(job.requirements, first, after, flt, job=job)
 
+    def cursor_scope(
+        self,
+        flt: CandidateFilter,
+        job: JobView | None,
+        scope: dict[str, Any] | None,
+        learners: Sequence[str] | None,
+        consent_required: bool,
+    ) -> str:
+        """The digest a candidates cursor is bound to: what is ranked (the job, or the
+        caller's ``scope`` such as a skill list), the filter, the policy and the learners."""
+        return scope_digest(
+            {
+                "what": {"job": job.id} if job is not None else (scope or {}),
+                "filter": [flt.min_score, flt.all_required_met, flt.verified_only,
+                           list(flt.issuers or ()), flt.issued_after],
+                "policy": self._policy_id,
+                "consent": consent_required,
+                "learners": list(learners) if learners is not None else None,
+            }
+        )  # fmt: skip
+
     async def rank(
         self,
         reqs: tuple[RequirementView, ...],
@@ -185,23 +220,29 @@ class Matcher:
         learners: Sequence[str] | None = None,
         consent_required: bool = True,
         job: JobView | None = None,
+        scope: dict[str, Any] | None = None,
     ) -> CandidatePage:
         """Rank learners for ``reqs``: from the posting's match table when ``job`` is given
-        and its table is usable (see ``_stored``), otherwise live over the evidence."""
+        and its table is usable (see ``_stored``), otherwise live over the evidence.
+
+        ``after`` is a keyset cursor bound to the job (or ``scope``), filter and policy: the
+        page holds the candidates ranked after the cursor's row in the current ranking."""
         policy = self.policy(flt)
         if not 0.0 <= flt.min_score <= 1.0:
             raise InputError(f"minScore is {flt.min_score}; it must be between 0 and 1")
-        offset = page_offset(first, after, self._max_page)
+        check_first(first, self._max_page)
+        bound = self.cursor_scope(flt, job, scope, learners, consent_required)
+        after_key = _after_key(decode_cursor(_KIND, bound, after)) if after is not None else ""
         specs = [r.spec for r in reqs]
         pairs = _pairs(reqs)
         total_weight = sum(s.weight for s in specs)
         if not pairs or total_weight <= 0:
-            return CandidatePage(reqs, [], 0, page_of([], offset, 0), {})
+            return CandidatePage(reqs, [], 0, keyset_page([], [], _KIND, bound, 0, 0), {})
         page_params = {
             "requiredTotal": sum(1 for s in specs if s.required),
             "minScore": flt.min_score,
             "allRequiredMet": flt.all_required_met,
-            "offset": offset,
+            "after": after_key,
             "first": first,
             "consentRequired": consent_required,
         }
@@ -209,8 +250,8 @@ class Matcher:
             if consent_required and not flt.all_required_met:
                 query = mq.VERIFIED_RANKED_PAGE if flt.verified_only else mq.RANKED_PAGE
                 keyed = {"job": job.id, "upper": rank_key_bound(flt.min_score)}
-                row = await self._ranked_page(query, {**keyed, "offset": offset, "first": first},
-                                              job.version)  # fmt: skip
+                row = await self._ranked_page(query, {**keyed, "from": "1" + after_key,
+                                                      "first": first}, job.version)  # fmt: skip
             else:
                 stored = {**page_params, "job": job.id, "verifiedOnly": flt.verified_only}
                 row = await self._ranked_page(mq.RANK_FROM_MATCHES, stored, job.version)
@@ -235,11 +276,16 @@ class Matcher:
             # (a rebuild racing the change): re-key those learners, answer from the live ranking.
             log.warning("re-keying %d learners whose consent changed under a rebuild", len(hidden))
             await self._store.write(mq.REKEY_LEARNERS, {"ids": hidden})
-            return await self.rank(reqs, first, after, flt, learners, consent_required)
-        ranked = [_with_rank(m, offset + i + 1) for i, m in enumerate(matches)]
+            return await self.rank(
+                reqs, first, after, flt, learners, consent_required, scope={"job": job.id}
+            )
+        before, total = int(row["before"]), int(row["total"])
+        ranked = [_with_rank(m, before + i + 1) for i, m in enumerate(matches)]
+        keys = [(r["key"],) for r in row["page"]]
         result = CandidatePage(
-            reqs, ranked, row["total"], page_of(ids, offset, row["total"]), names
+            reqs, ranked, total, keyset_page(ids, keys, _KIND, bound, before, total), names
         )
+        result.cursors = [encode_cursor(_KIND, bound, k) for k in keys]
         result.ranking_scores = {r["learner"]: r["score"] for r in row["page"]}
         return result
 
@@ -347,6 +393,15 @@ class Matcher:
                 )
             )
         return offers
+
+
+_KIND = "candidates"
+
+
+def _after_key(key: tuple[str | int, ...]) -> str:
+    if len(key) != 1 or not isinstance(key[0], str):
+        raise InputError("argument `after` is not a candidates cursor")
+    return key[0]
 
 
 def rank_key_bound(min_score: float) -> str:

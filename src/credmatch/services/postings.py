@@ -12,6 +12,7 @@ from credmatch.graph.queries import ingest as q
 from credmatch.graph.store import GraphStore
 from credmatch.postings import Posting, read_postings
 from credmatch.services.rows import compact, text_hash
+from credmatch.tenancy import DEFAULT_ORG, posting_id
 
 POSTING_SUFFIXES = (".json", ".jsonld", ".jsonl", ".ndjson", ".txt", ".md", ".markdown")
 
@@ -35,7 +36,12 @@ def requirement_id(posting_id: str, position: int) -> str:
     return f"{posting_id}#req-{position}"
 
 
-def posting_rows(posting: Posting) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def posting_rows(
+    posting: Posting, graph_id: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The posting's properties and requirement rows; ``graph_id`` is its id in the graph
+    (``posting.id`` is the owner's external id)."""
+    gid = graph_id or posting.id
     props = compact(
         {
             "title": posting.title,
@@ -51,8 +57,8 @@ def posting_rows(posting: Posting) -> tuple[dict[str, Any], list[dict[str, Any]]
     )
     requirements = [
         {
-            "id": requirement_id(posting.id, r.position),
-            "postingId": posting.id,
+            "id": requirement_id(gid, r.position),
+            "postingId": gid,
             "position": r.position,
             "text": r.text,
             "kind": r.kind,
@@ -67,16 +73,21 @@ def posting_rows(posting: Posting) -> tuple[dict[str, Any], list[dict[str, Any]]
     return props, requirements
 
 
-async def upsert_posting(store: GraphStore, posting: Posting) -> bool:
-    """Write the posting; returns False when an identical version is already stored."""
-    found = await store.read(q.POSTING_HASH, {"id": posting.id})
+async def upsert_posting(
+    store: GraphStore, posting: Posting, org_id: str = DEFAULT_ORG
+) -> tuple[str, bool]:
+    """Write the posting as ``org_id``'s posting with external id ``posting.id``; returns its
+    global id and whether anything was written (False: an identical version is stored)."""
+    key = {"org": org_id, "externalId": posting.id}
+    found = await store.read(q.POSTING_HASH, key)
     if found and found[0]["contentHash"] == posting.content_hash:
-        return False
-    props, requirements = posting_rows(posting)
+        return found[0]["id"], False
+    graph_id = found[0]["id"] if found else posting_id(org_id, posting.id)
+    props, requirements = posting_rows(posting, graph_id)
     await store.write(
-        q.REPLACE_POSTING, {"id": posting.id, "props": props, "requirements": requirements}
+        q.REPLACE_POSTING, {**key, "id": graph_id, "props": props, "requirements": requirements}
     )
-    return True
+    return graph_id, True
 
 
 def iter_posting_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -87,14 +98,18 @@ def iter_posting_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-async def load_postings(store: GraphStore, paths: Iterable[Path]) -> PostingSummary:
+async def load_postings(
+    store: GraphStore, paths: Iterable[Path], org_id: str = DEFAULT_ORG
+) -> PostingSummary:
     summary = PostingSummary()
     for path in iter_posting_files(paths):
         for item in read_postings(path):
             if isinstance(item, PostingFormatError):
                 summary.errors.append(str(item))
-            elif await upsert_posting(store, item):
-                summary.loaded.append(item.id)
             else:
-                summary.unchanged += 1
+                graph_id, written = await upsert_posting(store, item, org_id)
+                if written:
+                    summary.loaded.append(graph_id)
+                else:
+                    summary.unchanged += 1
     return summary

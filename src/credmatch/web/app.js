@@ -25,8 +25,10 @@ const QUERIES = {
 
   jobPostings: `query JobPostings($first: Int, $search: String) {
   jobPostings(first: $first, search: $search) {
-    id title organization description datePosted validThrough url
-    requirements { id text kind required weight section }
+    nodes {
+      id title organization: hiringOrganization description datePosted validThrough url
+      requirements { id text kind required weight section }
+    }
   }
 }`,
 
@@ -51,7 +53,7 @@ ${FRAGMENTS}`,
   skillGap(learnerId: $learnerId, jobId: $jobId) {
     score
     learner { id displayName }
-    job { id title organization }
+    job { id title organization: hiringOrganization }
     coverage { ...CoverageFields }
     gaps { id text required weight }
     recommendations {
@@ -402,7 +404,7 @@ async function loadPostings(search) {
   if (search) vars.search = search;
   try {
     const { jobPostings } = await gql("jobPostings", vars);
-    state.postings = jobPostings;
+    state.postings = jobPostings.nodes;
     renderPostings();
     fillJobSelect();
   } finally {

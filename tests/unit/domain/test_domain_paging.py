@@ -1,28 +1,54 @@
-"""Relay cursors over the ranking: codec and page slicing."""
+"""Keyset cursors: codec, binding to what they page, and walking a list that changes."""
 
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credmatch.domain.paging import decode_cursor, encode_cursor, page
+from credmatch.domain.paging import (
+    check_first,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    scope_digest,
+)
 from credmatch.errors import ConfigError, InputError
 
-ITEMS = [f"learner-{i}" for i in range(1, 8)]  # ranks 1..7
+SCOPE = scope_digest({"job": "job-a", "filter": [0.0, False]})
+KEYS = st.tuples(st.text(max_size=40)) | st.tuples(st.text(max_size=20), st.integers())
 
 
 def b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-@given(st.integers(min_value=1, max_value=10**12))
-def test_cursor_round_trips(rank: int) -> None:
-    cursor = encode_cursor(rank)
-    assert decode_cursor(cursor) == rank
-    assert not cursor.isdecimal()  # opaque: not the bare rank
+@given(KEYS)
+def test_cursor_round_trips(key: tuple[str | int, ...]) -> None:
+    cursor = encode_cursor("candidates", SCOPE, key)
+    assert decode_cursor("candidates", SCOPE, cursor) == key
+
+
+def test_cursor_of_another_job_filter_or_list_is_refused() -> None:
+    cursor = encode_cursor("candidates", SCOPE, ("0000000001" + "0001" + "did:x",))
+    other_job = scope_digest({"job": "job-b", "filter": [0.0, False]})
+    other_filter = scope_digest({"job": "job-a", "filter": [0.5, False]})
+    for kind, scope in (("candidates", other_job), ("candidates", other_filter),
+                        ("jobPostings", SCOPE)):  # fmt: skip
+        with pytest.raises(InputError, match="belongs to another list"):
+            decode_cursor(kind, scope, cursor)
+
+
+def test_edited_cursor_is_refused() -> None:
+    cursor = encode_cursor("candidates", SCOPE, ("0000000001" + "0001" + "did:x",))
+    body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    body["p"] = ["0000000000" + "0001" + "did:x"]  # jump ahead, checksum left as it was
+    forged = b64(json.dumps(body))
+    with pytest.raises(InputError, match="not a cursor this API made"):
+        decode_cursor("candidates", SCOPE, forged)
 
 
 @pytest.mark.parametrize(
@@ -30,100 +56,63 @@ def test_cursor_round_trips(rank: int) -> None:
     [
         "",
         "not base64!",
-        "abc",  # bad padding
-        b64("credmatch:rank:v1:"),
-        b64("credmatch:rank:v1:0"),
-        b64("credmatch:rank:v1:-3"),
-        b64("credmatch:rank:v1:007"),
-        b64("credmatch:rank:v1:1.5"),
-        b64("credmatch:rank:v2:3"),
-        b64("rank:3"),
-        b64("3"),
-        b64("credmatch:rank:v1:٣"),  # Arabic-Indic digit 3: not ASCII
-        b64("credmatch:rank:v1:3").rstrip("="),  # not the canonical spelling
-        b64("credmatch:rank:v1:3") + "AAAA",
+        "abc",
+        b64("credmatch:rank:v1:3"),  # the old offset cursors
+        b64("[1, 2]"),
+        b64('{"v": 2}'),
+        b64('{"v": 2, "k": "candidates", "s": "x", "p": [true], "c": "0"}'),
         "é" * 10,
-        b64("credmatch:rank:v1:" + "9" * 100),
+        "A" * 5000,
     ],
 )
 def test_malformed_cursor_raises_input_error_naming_after(cursor: str) -> None:
     with pytest.raises(InputError, match="`after`"):
-        decode_cursor(cursor)
-
-
-@pytest.mark.parametrize("rank", [0, -1, True])
-def test_cannot_encode_a_rank_below_one(rank: int) -> None:
-    with pytest.raises(InputError, match="ranks start at 1"):
-        encode_cursor(rank)
-
-
-def test_first_page() -> None:
-    items, has_next, has_prev, start, end = page(ITEMS, first=3, after=None, max_first=5)
-    assert items == ["learner-1", "learner-2", "learner-3"]
-    assert (has_next, has_prev) == (True, False)
-    assert start is not None and end is not None
-    assert (decode_cursor(start), decode_cursor(end)) == (1, 3)
-
-
-def test_middle_and_last_pages() -> None:
-    p = page(ITEMS, first=3, after=encode_cursor(3), max_first=5)
-    assert p.items == ["learner-4", "learner-5", "learner-6"]
-    assert (p.has_next, p.has_previous) == (True, True)
-    last = page(ITEMS, first=3, after=p.end_cursor, max_first=5)
-    assert last.items == ["learner-7"]
-    assert (last.has_next, last.has_previous) == (False, True)
-    assert last.start_cursor == last.end_cursor == encode_cursor(7)
-
-
-def test_page_that_exactly_ends_the_list_has_no_next() -> None:
-    p = page(ITEMS, first=7, after=None, max_first=10)
-    assert p.items == ITEMS
-    assert not p.has_next
-
-
-def test_after_the_last_item_or_beyond_is_an_empty_page() -> None:
-    for rank in (7, 50):
-        p = page(ITEMS, first=3, after=encode_cursor(rank), max_first=5)
-        assert p.items == []
-        assert (p.has_next, p.has_previous) == (False, True)
-        assert (p.start_cursor, p.end_cursor) == (None, None)
-
-
-def test_first_zero_returns_no_items_but_reports_next() -> None:
-    p = page(ITEMS, first=0, after=None, max_first=5)
-    assert (p.items, p.has_next, p.start_cursor, p.end_cursor) == ([], True, None, None)
-
-
-def test_empty_list() -> None:
-    assert tuple(page([], first=5, after=None, max_first=5)) == ([], False, False, None, None)
+        decode_cursor("candidates", SCOPE, cursor)
 
 
 @pytest.mark.parametrize("first", [-1, 6, True])
 def test_first_out_of_range_raises_naming_first(first: int) -> None:
     with pytest.raises(InputError, match=r"`first` is .*between 0 and 5"):
-        page(ITEMS, first=first, after=None, max_first=5)
+        check_first(first, 5)
 
 
 def test_bad_page_size_limit_is_a_config_error() -> None:
     with pytest.raises(ConfigError):
-        page(ITEMS, first=0, after=None, max_first=0)
+        check_first(0, 0)
 
 
-def test_malformed_after_is_rejected_by_page() -> None:
-    with pytest.raises(InputError, match="`after`"):
-        page(ITEMS, first=2, after="garbage", max_first=5)
+def _page(rows: list[str], after: str | None, first: int) -> tuple[list[str], str | None, bool]:
+    """Keyset-page a sorted list the way the queries do: rows whose key is after the cursor."""
+    start = "" if after is None else str(decode_cursor("t", SCOPE, after)[0])
+    rest = [r for r in rows if r > start]
+    chunk = rest[:first]
+    p = keyset_page(chunk, [(r,) for r in chunk], "t", SCOPE, len(rows) - len(rest), len(rows))
+    return p.items, p.end_cursor, p.has_next
 
 
-@given(n=st.integers(0, 30), first=st.integers(1, 6))
-def test_walking_all_pages_visits_every_item_once(n: int, first: int) -> None:
-    items = list(range(n))
-    seen: list[int] = []
+@given(
+    rows=st.lists(st.text("abcdefgh", min_size=1, max_size=3), unique=True, max_size=30),
+    changes=st.lists(st.text("abcdefgh", min_size=1, max_size=3), max_size=10),
+    first=st.integers(1, 6),
+)
+def test_rows_that_stay_are_seen_exactly_once_while_others_come_and_go(
+    rows: list[str], changes: list[str], first: int
+) -> None:
+    """Between pages, rows are inserted or removed anywhere; every row present from start to
+    end is returned exactly once (an offset cursor fails this when a row above it goes)."""
+    current = sorted(rows)
+    stayed = set(rows)
+    seen: list[str] = []
     after: str | None = None
-    for _ in range(n + 2):
-        p = page(items, first=first, after=after, max_first=6)
-        seen.extend(p.items)
-        assert p.has_previous == (after is not None and bool(seen))
-        if not p.has_next:
+    for step in range(len(rows) + len(changes) + 2):
+        items, after_next, has_next = _page(current, after, first)
+        seen.extend(items)
+        if step < len(changes):  # toggle one row: remove it if present, else add it
+            row = changes[step]
+            current = sorted(set(current) ^ {row})
+            stayed.discard(row)
+        if not has_next or after_next is None:
             break
-        after = p.end_cursor
-    assert seen == items
+        after = after_next
+    assert all(seen.count(r) == 1 for r in stayed), (seen, stayed)
+    assert stayed <= set(seen)

@@ -2,7 +2,8 @@
 
 Values are always ``$parameters``; Cypher text is never built from data. Modules: ``schema``
 (constraints, indexes), ``ingest`` (loaders), ``match`` (ranking and gaps), ``browse``
-(catalog queries), ``auth`` (API keys), ``privacy`` (consent, erasure), ``matches`` (the
+(catalog queries), ``auth`` (API keys), ``orgs`` (organisations), ``access`` (the access
+log), ``privacy`` (consent, erasure), ``matches`` (the
 stored per-posting rankings).
 """
 
@@ -14,6 +15,7 @@ from credmatch.graph.queries.schema import (
     GRAPH_VERSION,
     NODE_KEYS,
     PING,
+    POSTING_EXTERNAL_ID_UNIQUE,
     RANGE_INDEXES,
     SHOW_CONSTRAINTS,
     SHOW_INDEXES,
@@ -32,6 +34,7 @@ __all__ = [
     "GRAPH_VERSION",
     "NODE_KEYS",
     "PING",
+    "POSTING_EXTERNAL_ID_UNIQUE",
     "RANGE_INDEXES",
     "SHOW_CONSTRAINTS",
     "SHOW_INDEXES",

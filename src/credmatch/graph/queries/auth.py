@@ -1,5 +1,7 @@
-"""Cypher for API keys: ``(:ApiKey {id, hash, role, learnerId, label, createdAt, lastUsedAt,
-revoked, revokedAt})``. The uniqueness constraint on ``ApiKey.id`` comes from ``schema.NODE_KEYS``.
+"""Cypher for API keys: ``(:ApiKey {id, hash, role, learnerId, orgId, issuerIds, label,
+createdAt, lastUsedAt, revoked, revokedAt})``, and ``(:Organization)-[:HAS_KEY]->(:ApiKey)`` for
+every key of a role that acts for an organisation (the organisation is created on first
+use). The uniqueness constraint on ``ApiKey.id`` comes from ``schema.NODE_KEYS``.
 
 Values are always ``$parameters``; never build Cypher from data. Listing queries never return
 ``hash``: only :data:`KEY_FOR_AUTH` reads it.
@@ -9,19 +11,29 @@ from __future__ import annotations
 
 # Returned by the create, list and revoke queries: everything but the hash.
 _KEY_FIELDS = (
-    "k.id AS id, k.role AS role, k.learnerId AS learnerId, k.label AS label, "
+    "k.id AS id, k.role AS role, k.learnerId AS learnerId, k.orgId AS orgId, "
+    "coalesce(k.issuerIds, []) AS issuerIds, k.label AS label, "
     "k.createdAt AS createdAt, k.lastUsedAt AS lastUsedAt, k.revoked AS revoked"
 )
 
-CREATE_KEY = (
-    "CREATE (k:ApiKey {id: $id, hash: $hash, role: $role, learnerId: $learnerId, "
-    "label: $label, createdAt: $createdAt, revoked: false}) "
-    f"RETURN {_KEY_FIELDS}"
-)
+CREATE_KEY = f"""
+CREATE (k:ApiKey {{id: $id, hash: $hash, role: $role, learnerId: $learnerId, orgId: $orgId,
+                  issuerIds: $issuerIds, label: $label, createdAt: $createdAt, revoked: false}})
+WITH k
+CALL (k) {{
+  WITH k WHERE $orgId IS NOT NULL
+  MERGE (o:Organization {{id: $orgId}})
+    ON CREATE SET o.name = coalesce($orgName, $orgId), o.createdAt = $createdAt
+  SET o.name = coalesce($orgName, o.name)
+  MERGE (o)-[:HAS_KEY]->(k)
+}}
+RETURN {_KEY_FIELDS}
+"""
 
 KEY_FOR_AUTH = (
     "MATCH (k:ApiKey {id: $id}) "
-    "RETURN k.hash AS hash, k.role AS role, k.learnerId AS learnerId, k.revoked AS revoked"
+    "RETURN k.hash AS hash, k.role AS role, k.learnerId AS learnerId, k.orgId AS orgId, "
+    "coalesce(k.issuerIds, []) AS issuerIds, k.revoked AS revoked"
 )
 
 LIST_KEYS = f"MATCH (k:ApiKey) RETURN {_KEY_FIELDS} ORDER BY k.createdAt, k.id"

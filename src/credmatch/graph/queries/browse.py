@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-JOB_POSTINGS = """
-MATCH (j:JobPosting)
-WHERE $search IS NULL OR toLower(j.title) CONTAINS toLower($search)
-   OR toLower(coalesce(j.organization, '')) CONTAINS toLower($search)
-RETURN j.id AS id ORDER BY j.title, j.id LIMIT $first
+# Postings in (title, id) order, keyset-paged: $title/$id are the last row seen ($title null
+# for the first page); $owner limits them to one organisation's (null: all).
+_POSTING_FILTER = """($owner IS NULL OR j.ownerId = $owner)
+  AND ($search IS NULL OR toLower(coalesce(j.title, '')) CONTAINS toLower($search)
+       OR toLower(coalesce(j.organization, '')) CONTAINS toLower($search))"""
+
+JOB_POSTINGS = f"""
+CALL () {{
+  MATCH (j:JobPosting) WHERE {_POSTING_FILTER}
+  RETURN count(j) AS total
+}}
+CALL () {{
+  MATCH (j:JobPosting)
+  WHERE {_POSTING_FILTER} AND $title IS NOT NULL
+    AND (coalesce(j.title, '') < $title OR (coalesce(j.title, '') = $title AND j.id <= $id))
+  RETURN count(j) AS before
+}}
+CALL () {{
+  MATCH (j:JobPosting)
+  WHERE {_POSTING_FILTER}
+    AND ($title IS NULL OR coalesce(j.title, '') > $title
+         OR (coalesce(j.title, '') = $title AND j.id > $id))
+  WITH j ORDER BY coalesce(j.title, ''), j.id LIMIT $first
+  RETURN collect({{id: j.id, title: coalesce(j.title, '')}}) AS page
+}}
+RETURN total, before, page
 """
 
 ACHIEVEMENTS = """

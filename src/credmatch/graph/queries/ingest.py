@@ -108,11 +108,22 @@ FOREACH (_ IN CASE WHEN r.kind = 'BROADER' THEN [1] ELSE [] END | MERGE (a)-[:BR
 FOREACH (_ IN CASE WHEN r.kind = 'RELATED' THEN [1] ELSE [] END | MERGE (a)-[:RELATED]->(b))
 """
 
-# A posting whose content hash is unchanged keeps its requirements and links.
-POSTING_HASH = "MATCH (j:JobPosting {id: $id}) RETURN j.contentHash AS contentHash"
+# Postings are addressed by (owner organisation, external id): the board's own identifier is
+# unique within its organisation only. A posting whose content hash is unchanged keeps its
+# requirements and links.
+POSTING_HASH = """
+MATCH (j:JobPosting {ownerId: $org, externalId: $externalId})
+RETURN j.id AS id, j.contentHash AS contentHash
+"""
 
+# MERGE on the composite key (a uniqueness constraint) so that two concurrent creates of one
+# posting make one node; the global id is set once, on creation.
 REPLACE_POSTING = """
-MERGE (j:JobPosting {id: $id})
+MERGE (o:Organization {id: $org})
+  ON CREATE SET o.name = $org, o.createdAt = datetime()
+MERGE (j:JobPosting {ownerId: $org, externalId: $externalId})
+  ON CREATE SET j.id = $id
+MERGE (o)-[:OWNS]->(j)
 SET j += $props, j.matchesStale = true
 WITH j
 OPTIONAL MATCH (j)-[:REQUIRES]->(old:Requirement)
@@ -123,8 +134,12 @@ CREATE (j)-[:REQUIRES]->(q:Requirement)
 SET q = r
 """
 
+# Who owns a posting: the API checks it before any write or ranking.
+POSTING_OWNER = "MATCH (j:JobPosting {id: $id}) RETURN j.ownerId AS ownerId"
+
 DELETE_POSTING = """
 MATCH (j:JobPosting {id: $id})
+WHERE $org IS NULL OR j.ownerId = $org
 OPTIONAL MATCH (j)-[:REQUIRES]->(r:Requirement)
 DETACH DELETE r, j
 RETURN count(DISTINCT j) AS deleted

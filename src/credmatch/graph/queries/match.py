@@ -7,6 +7,8 @@ query; evidence rows are fetched only for the learners on the page.
 
 from __future__ import annotations
 
+from credmatch.graph.queries.matches import KEYSET_PAGE, ORDER_KEY
+
 JOB_WITH_REQUIREMENTS = """
 MATCH (j:JobPosting {id: $id})
 OPTIONAL MATCH (j)-[:REQUIRES]->(r:Requirement)
@@ -16,7 +18,9 @@ WITH j, [x IN collect(r {
     links: [(r)-[s:SATISFIED_BY]->(a:Achievement) | {achievement: a.id, similarity: s.similarity}],
     skills: [(r)-[n:NEEDS]->(k:Skill) | {uri: k.uri, label: k.label, score: n.score}]
   }) WHERE x.id IS NOT NULL] AS requirements
-RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, .url} AS job,
+RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, .url,
+          .ownerId, .externalId} AS job,
+       COLLECT { MATCH (o:Organization {id: j.ownerId}) RETURN o.name }[0] AS ownerName,
        requirements,
        // Whether the stored ranking (queries/matches.py) may be read, and the graph version
        // the ranked-page cache is keyed by, read in the same round trip.
@@ -31,9 +35,9 @@ RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, 
 # ids crosses the wire whatever the population. $trust maps "verdict|issuerTrusted" to the
 # weight TrustPolicy gives it (computed in the domain layer, not here); the order is
 # the domain's rank() order: score (9 decimals), then required met, then learner id.
-RANK_CANDIDATES = """
+RANK_CANDIDATES = f"""
 UNWIND $pairs AS p
-MATCH (:Achievement {id: p.achievement})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+MATCH (:Achievement {{id: p.achievement}})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
 WHERE c.verdict IN $verdicts
   AND (l.discoverable OR NOT $consentRequired)
   AND ($learners IS NULL OR l.id IN $learners)
@@ -48,10 +52,9 @@ WITH l, sum($weights[req] * value) / $totalWeight AS score,
      sum(CASE WHEN $required[req] AND value >= $gap THEN 1 ELSE 0 END) AS met
 WHERE round(score, 9) >= $minScore AND (NOT $allRequiredMet OR met = $requiredTotal)
 WITH l.id AS learner, score, met
-ORDER BY round(score, 9) DESC, met DESC, learner
-WITH collect({learner: learner, score: score, met: met}) AS ranked
-RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
-"""
+WITH learner, score, met, {ORDER_KEY} AS key
+ORDER BY key
+{KEYSET_PAGE}"""
 
 # Every counted credential behind a learner's coverage, for the learners on one page. It
 # starts from the page's learners (a few credentials each), never from the achievements'

@@ -138,9 +138,11 @@ RETURN count(DISTINCT c) AS expired
 
 # --- reading one posting's ranking -----------------------------------------------------------
 
-# Discoverable learners scoring at least the minimum are the keys in ['1', $upper): counted
-# from the index, and the page read in index order (ORDER BY both index properties, so the
-# planner reads the index in order and stops after the page).
+# Keyset pages: $from is '1' + the order key (rank key without its consent digit) of the last
+# row the client saw ('1' alone for the first page); a page is the keys after it. Discoverable
+# learners scoring at least the minimum are the keys in ['1', $upper): counted from the index,
+# with the rows before the page (for ranks), and the page read in index order (ORDER BY both
+# index properties, so the planner reads the index in order and stops after the page).
 RANKED_PAGE = f"""
 CALL () {{
   MATCH ()-[m:MATCHES]->()
@@ -149,11 +151,17 @@ CALL () {{
 }}
 CALL () {{
   MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper
-  WITH m ORDER BY m.job, m.rankKey SKIP $offset LIMIT $first
-  RETURN collect({{learner: substring(m.rankKey, {_ID_AT}), score: m.score, met: m.met}}) AS page
+  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey <= $from AND m.rankKey < $upper
+  RETURN count(m) AS before
 }}
-RETURN total, page
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper
+  WITH m ORDER BY m.job, m.rankKey LIMIT $first
+  RETURN collect({{learner: substring(m.rankKey, {_ID_AT}), key: substring(m.rankKey, 1),
+                   score: m.score, met: m.met}}) AS page
+}}
+RETURN total, before, page
 """
 
 VERIFIED_RANKED_PAGE = f"""
@@ -164,25 +172,42 @@ CALL () {{
 }}
 CALL () {{
   MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper
-  WITH m ORDER BY m.job, m.vrankKey SKIP $offset LIMIT $first
-  RETURN collect({{learner: substring(m.vrankKey, {_ID_AT}), score: m.vscore, met: m.vmet}})
-    AS page
+  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey <= $from AND m.vrankKey < $upper
+  RETURN count(m) AS before
 }}
-RETURN total, page
+CALL () {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey > $from AND m.vrankKey < $upper
+  WITH m ORDER BY m.job, m.vrankKey LIMIT $first
+  RETURN collect({{learner: substring(m.vrankKey, {_ID_AT}), key: substring(m.vrankKey, 1),
+                   score: m.vscore, met: m.vmet}}) AS page
+}}
+RETURN total, before, page
+"""
+
+# The order key of a ranked row (a rank key without its consent digit): sorting by it is
+# sorting by round(score, 9) DESC, met DESC, learner id. $after is the order key of the last
+# row the client saw ('' for the first page).
+ORDER_KEY = (
+    "right('0000000000' + toString(1000000000 - toInteger(round(round(score, 9) * 1000000000)))"
+    ", 10) + right('0000' + toString(9999 - met), 4) + learner"
+)
+KEYSET_PAGE = """
+WITH collect({learner: learner, score: score, met: met, key: key}) AS ranked
+WITH ranked, [r IN ranked WHERE r.key > $after] AS rest
+RETURN size(ranked) AS total, size(ranked) - size(rest) AS before, rest[..$first] AS page
 """
 
 # Filters the keys do not order by (all required met, or no consent needed): the same filters,
 # order and page as RANK_CANDIDATES over the posting's stored values, one row per holder.
-RANK_FROM_MATCHES = """
-MATCH (:JobPosting {id: $job})<-[m:MATCHES]-(l:Learner)
+RANK_FROM_MATCHES = f"""
+MATCH (:JobPosting {{id: $job}})<-[m:MATCHES]-(l:Learner)
 WHERE (l.discoverable OR NOT $consentRequired) AND (m.vcount > 0 OR NOT $verifiedOnly)
 WITH l.id AS learner,
      CASE WHEN $verifiedOnly THEN m.vscore ELSE m.score END AS score,
      CASE WHEN $verifiedOnly THEN m.vmet ELSE m.met END AS met
 WHERE round(score, 9) >= $minScore
   AND (NOT $allRequiredMet OR met = $requiredTotal)
-ORDER BY round(score, 9) DESC, met DESC, learner
-WITH collect({learner: learner, score: score, met: met}) AS ranked
-RETURN size(ranked) AS total, ranked[$offset..$offset + $first] AS page
-"""
+WITH learner, score, met, {ORDER_KEY} AS key
+ORDER BY key
+{KEYSET_PAGE}"""

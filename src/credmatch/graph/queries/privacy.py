@@ -9,8 +9,8 @@ SET l.discoverable = $discoverable, l.consentChangedAt = datetime(),
 RETURN l.id AS id
 """
 
-# Erasure removes the learner, their credentials and keys bound to them; achievements and
-# issuers stay (they are the issuers' catalog, not personal data).
+# Erasure removes the learner, their credentials, keys bound to them and their access log;
+# achievements and issuers stay (they are the issuers' catalog, not personal data).
 ERASE_LEARNER = """
 MATCH (l:Learner {id: $id})
 OPTIONAL MATCH (l)-[:HOLDS]->(c:Credential)
@@ -18,6 +18,11 @@ OPTIONAL MATCH (k:ApiKey {learnerId: $id})
 WITH l, collect(DISTINCT c) AS credentials, collect(DISTINCT k) AS keys
 FOREACH (c IN credentials | DETACH DELETE c)
 FOREACH (k IN keys | DETACH DELETE k)
+WITH l
+CALL (l) {
+  MATCH (e:AccessEvent) WHERE e.learnerId = l.id
+  DELETE e
+}
 DETACH DELETE l
 RETURN count(*) AS erased
 """

@@ -19,6 +19,13 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("JobPosting", "id"),
     ("Requirement", "id"),
     ("ApiKey", "id"),
+    ("Organization", "id"),
+)
+
+# A posting's external id (the board's own identifier) is unique within its organisation.
+POSTING_EXTERNAL_ID_UNIQUE = (
+    "CREATE CONSTRAINT jobposting_owner_external_unique IF NOT EXISTS "
+    "FOR (n:JobPosting) REQUIRE (n.ownerId, n.externalId) IS UNIQUE"
 )
 
 # (index name, label, property) of the embedded nodes.
@@ -36,6 +43,9 @@ RANGE_INDEXES: tuple[str, ...] = (
     "CREATE INDEX matches_rank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.rankKey)",
     "CREATE INDEX matches_vrank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.vrankKey)",
     "CREATE INDEX credential_expires IF NOT EXISTS FOR (c:Credential) ON (c.expiresAt)",
+    "CREATE INDEX jobposting_owner IF NOT EXISTS FOR (n:JobPosting) ON (n.ownerId)",
+    "CREATE INDEX access_event_at IF NOT EXISTS FOR (n:AccessEvent) ON (n.at)",
+    "CREATE INDEX access_event_learner IF NOT EXISTS FOR (n:AccessEvent) ON (n.learnerId, n.at)",
 )
 
 # Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).
