@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 
 from credmatch import __version__
+from credmatch.api import presentation_types as pt
 from credmatch.api import types as t
 from credmatch.api.auth import Grant, require
 from credmatch.api.context import Info
@@ -19,7 +20,9 @@ from credmatch.api.inputs import CandidateFilterInput, JobPostingInput, to_filte
 from credmatch.api.limits import MAX_PAGE_SIZE, check_page_size
 from credmatch.errors import InputError, NotFoundError
 from credmatch.services import browse, privacy
+from credmatch.services.challenges import issue_challenge
 from credmatch.services.matching import adhoc_requirements
+from credmatch.services.presentations import submit_presentation
 
 MAX_SKILLS = 20
 log = logging.getLogger("credmatch.api")
@@ -190,6 +193,14 @@ class Query:
         found = await asyncio.to_thread(linker.link, [text], min(first, MAX_PAGE_SIZE))
         return [t.SkillMatch(uri=m.uri, label=m.label, score=round(m.score, 4)) for m in found[0]]
 
+    @strawberry.field(
+        description="A single-use challenge to sign a presentation over (no API key needed)."
+    )
+    async def presentation_challenge(self, info: Info) -> pt.PresentationChallenge:
+        s = info.context.container.settings
+        issued = await issue_challenge(info.context.container.store, s.domain, s.challenge_ttl_s)
+        return pt.challenge(issued)
+
     @strawberry.field(description="A learner's profile: consent and credentials.")
     async def learner(self, info: Info, id: strawberry.ID) -> t.LearnerProfile | None:
         grant = require(info.context.principal, "learner", learner_id=str(id))
@@ -251,6 +262,16 @@ class Mutation:
         require(info.context.principal, "ingestCredentials")
         results = await info.context.ingest.credentials(list(credentials))
         return t.ingest_report(results)
+
+    @strawberry.mutation(
+        description="A learner's own credentials, in a presentation they signed over our "
+        "challenge (no API key needed); with issueKey, a learner key for them (shown once)."
+    )
+    async def submit_presentation(
+        self, info: Info, presentation: t.JSON, issue_key: bool = False
+    ) -> pt.PresentationReport:
+        outcome = await submit_presentation(info.context.container, presentation, issue_key)
+        return pt.presentation_report(outcome)
 
     @strawberry.mutation(description="Consent: whether recruiters may find this learner.")
     async def set_discoverable(

@@ -19,6 +19,7 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("JobPosting", "id"),
     ("Requirement", "id"),
     ("ApiKey", "id"),
+    ("Challenge", "value"),
 )
 
 # (index name, label, property) of the embedded nodes.
@@ -36,6 +37,7 @@ RANGE_INDEXES: tuple[str, ...] = (
     "CREATE INDEX matches_rank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.rankKey)",
     "CREATE INDEX matches_vrank IF NOT EXISTS FOR ()-[m:MATCHES]-() ON (m.job, m.vrankKey)",
     "CREATE INDEX credential_expires IF NOT EXISTS FOR (c:Credential) ON (c.expiresAt)",
+    "CREATE INDEX challenge_expires IF NOT EXISTS FOR (c:Challenge) ON (c.expiresAt)",
 )
 
 # Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).
