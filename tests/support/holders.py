@@ -77,3 +77,50 @@ def holder_with(count: int, skip: int = 0) -> Holder:
         key=lambda h: h.number,
     )
     return eligible[skip]
+
+
+def reissue(credential: dict[str, Any], subject: str, serial: str) -> dict[str, Any]:
+    """A seed credential re-issued by its (seed, did:key) issuer to ``subject``: the same
+    achievement, a new id, no status entry, signed eddsa-jcs-2022 with the issuer's seed key."""
+    from credmatch.credentials.documents import DocumentStore
+    from credmatch.credentials.signing import sign_data_integrity
+    from credmatch.seed.identities import issuer_identity
+    from credmatch.seed.issuers import ISSUERS
+
+    issuer = credential["issuer"]["id"]
+    identity = next(i for i in map(issuer_identity, ISSUERS) if i.did == issuer)
+    doc = {k: v for k, v in credential.items() if k not in ("proof", "credentialStatus")}
+    doc["id"] = f"urn:uuid:{serial}"
+    doc["credentialSubject"] = {**doc["credentialSubject"], "id": subject}
+    return sign_data_integrity(
+        doc,
+        identity.key,
+        identity.verification_method,
+        "eddsa-jcs-2022",
+        "2026-01-05T00:00:00Z",
+        DocumentStore(),
+    )
+
+
+def reissuable(count: int) -> list[dict[str, Any]]:
+    """``count`` verified-looking seed credentials from did:key issuers (JSON objects, no
+    expiry), each for a different achievement."""
+    from credmatch.seed.identities import issuer_identity
+    from credmatch.seed.issuers import ISSUERS
+
+    trusted = [i for i in map(issuer_identity, ISSUERS) if i.spec.trusted]
+    did_keys = {i.did for i in trusted if i.did.startswith("did:key:")}
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for holder in sorted(seed_holders().values(), key=lambda h: h.number):
+        for doc in holder.credentials:
+            if not isinstance(doc, dict) or doc["issuer"]["id"] not in did_keys:
+                continue
+            achievement = doc["credentialSubject"]["achievement"]["id"]
+            if achievement in seen or "validUntil" in doc:
+                continue
+            seen.add(achievement)
+            out.append(doc)
+            if len(out) == count:
+                return out
+    raise LookupError(f"fewer than {count} reissuable seed credentials")
