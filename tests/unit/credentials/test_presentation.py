@@ -330,3 +330,13 @@ def test_credentials_are_reported_on_failure_when_asked(
     vp = holder.sign("another-challenge", DOMAIN, list(holder.credentials[:2]))
     result = checker.verify(vp, DOMAIN, CHALLENGE, credentials_on_failure=True)
     assert not result.valid and len(result.reports) == 2
+
+
+def test_a_vcdm_1_1_rdfc_presentation_of_vcdm_2_credentials_is_refused_with_the_reason(
+    checker: PresentationVerifier, holder: Holder
+) -> None:
+    vp = holder.sign(CHALLENGE, DOMAIN, list(holder.credentials[:1]), suite="eddsa-jcs-2022",
+                     vc1=True)  # fmt: skip
+    vp["proof"]["cryptosuite"] = "eddsa-rdfc-2022"
+    detail = refused(check(checker, vp), "context")
+    assert "protected term" in detail
