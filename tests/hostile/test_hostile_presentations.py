@@ -206,3 +206,27 @@ def _base(client: TestClient) -> dict[str, Any]:
     if not _BASE:
         _BASE.update(signed(client, challenge="hypothesis-never-issued"))
     return _BASE
+
+
+@pytest.mark.parametrize("path", ["/credentials/verify", "/presentations/verify"])
+def test_vc_api_endpoints_answer_hostile_bodies_with_400(
+    client: TestClient, hostile_keys: dict[str, str], path: str
+) -> None:
+    auth = {"Authorization": f"Bearer {hostile_keys['recruiter']}"}
+    field = "verifiableCredential" if "credentials" in path else "verifiablePresentation"
+    bodies: list[bytes] = [
+        b"", b"not json", b"[]", b"7", b"{}", b"[" * 50_000 + b"]" * 50_000,
+        json.dumps({field: None}).encode(), json.dumps({field: [1, 2]}).encode(),
+        json.dumps({field: "e30.e30.e30"}).encode(),
+        json.dumps({field: nested(300)}).encode(),
+        json.dumps({field: {"@context": [7], "type": {"a": 1}}}).encode(),
+        json.dumps({field: {}, "options": "nope"}).encode(),
+        json.dumps({field: {}, "options": {"challenge": 7}}).encode(),
+    ]  # fmt: skip
+    for body in bodies:
+        response = client.post(
+            path, content=body, headers={**auth, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, (body[:60], response.status_code, response.text)
+        answer = response.json()
+        assert answer.get("errors"), answer
