@@ -51,7 +51,7 @@ async def consume_challenge(
     if await store.write(q.CONSUME_CHALLENGE, params, bump=False):
         return
     rows = await store.read(q.CHALLENGE_STATE, {"value": value})
-    raise ChallengeRefusedError(_why(rows[0] if rows else None, value, domain, now))
+    raise ChallengeRefusedError(_why(rows[0] if rows else None, value, domain))
 
 
 async def purge_expired_challenges(
@@ -64,7 +64,7 @@ async def purge_expired_challenges(
     return int(rows[0]["deleted"]) if rows else 0
 
 
-def _why(row: dict[str, Any] | None, value: str, domain: str, now: datetime) -> str:
+def _why(row: dict[str, Any] | None, value: str, domain: str) -> str:
     short = value[:12] + "…"
     if row is None:
         return (
