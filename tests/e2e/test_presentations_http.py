@@ -15,6 +15,7 @@ from tests.support.holders import Holder, holder_with, reissuable, reissue, seed
 from tests.support.seeded import Seeded, first_job, gql
 
 from credmatch.credentials import signing
+from credmatch.credentials.documents import DocumentStore
 from credmatch.server import create_app
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
@@ -117,6 +118,41 @@ def test_a_credential_about_someone_else_is_refused_alone(
     profile = gql(client, seeded.keys["admin"], PROFILE, l=holder.did)["data"]["learner"]
     assert theirs["id"] not in {c["id"] for c in profile["credentials"]}
     assert len(profile["credentials"]) == 2
+
+
+def test_a_self_issued_credential_cannot_take_over_another_learners_credential_id(
+    client: TestClient, seeded: Seeded
+) -> None:
+    attacker = new_holder(104, 1)
+    victim = holder_with(2)
+    target = next(c for c in victim.credentials if isinstance(c, dict))
+    forger = signing.keypair_from_seed(bytes([105]) * 32)  # an issuer nobody trusts
+    forger_did = signing.did_key(forger.public_key())
+    forged = {k: v for k, v in target.items() if k not in ("proof", "credentialStatus")}
+    forged["issuer"] = {**forged["issuer"], "id": forger_did}
+    forged["credentialSubject"] = {**forged["credentialSubject"], "id": attacker.did}
+    forged = signing.sign_data_integrity(
+        forged,
+        forger,
+        signing.did_key_verification_method(forger_did),
+        "eddsa-jcs-2022",
+        "2026-01-05T00:00:00Z",
+        DocumentStore(),
+    )
+    vp = attacker.sign(
+        fresh_challenge(client)["challenge"], "credmatch.local", [*attacker.credentials, forged]
+    )
+    report = submit(client, vp)["data"]["submitPresentation"]
+    assert (report["loaded"], report["rejected"]) == (1, 1), report
+    refused = report["results"][1]
+    assert refused["loaded"] is False and refused["valid"] is False
+    check = next(c for c in refused["checks"] if c["name"] == "credential_id")
+    assert check["ok"] is False and victim.did in check["detail"] and forger_did in check["detail"]
+    admin = seeded.keys["admin"]
+    theirs = gql(client, admin, PROFILE, l=victim.did)["data"]["learner"]["credentials"]
+    assert target["id"] in {c["id"] for c in theirs}
+    mine = gql(client, admin, PROFILE, l=attacker.did)["data"]["learner"]["credentials"]
+    assert target["id"] not in {c["id"] for c in mine}
 
 
 def test_sign_in_issues_a_learner_key_that_sees_only_its_own_gap(

@@ -9,21 +9,22 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from credmatch.bootstrap import Container
-from credmatch.credentials.model import Report, is_valid
+from credmatch.credentials.model import Check, Report, is_valid
 from credmatch.credentials.presentation import (
     PresentationLimits,
     PresentationResult,
     PresentationVerifier,
 )
 from credmatch.errors import GraphError, InputError
-from credmatch.graph.queries import challenges as q
+from credmatch.graph.queries import presentations as q
 from credmatch.keys import IssuedKey, KeyService, Role
 from credmatch.services.api_ingest import CredentialResult
 from credmatch.services.challenges import consume_challenge
 from credmatch.services.credentials import CredentialLoader, reject_reason
-from credmatch.services.rows import graph_verdict
+from credmatch.services.rows import credential_id, graph_verdict
 
 SIGN_IN_LABEL = "signed in with a presentation"
+BINDING_CHECKS = ("holder", "credential_id")  # about this presentation, not the credential
 log = logging.getLogger("credmatch.presentations")
 
 
@@ -78,7 +79,8 @@ async def submit_presentation(
     store = container.store
     await consume_challenge(store, result.challenge, s.domain)
     await store.write(q.ENSURE_LEARNER, {"id": result.holder}, bump=False)
-    results = await _load(container, list(result.reports))
+    reports = await _refuse_taken(container, list(result.reports), result.holder)
+    results = await _load(container, reports)
     key = None
     if issue_key:
         key = await KeyService(store).create(
@@ -87,8 +89,43 @@ async def submit_presentation(
     return PresentationOutcome(learner_id=result.holder, results=results, key=key)
 
 
+async def _refuse_taken(container: Container, reports: list[Report], holder: str) -> list[Report]:
+    """Refuse credentials whose id the graph already has for another holder or issuer: a
+    self-issued credential must not take over (re-point, overwrite) someone else's."""
+    ids = {credential_id(r): r for r in reports if _holder_ok(r) and r.credential is not None}
+    if not ids:
+        return reports
+    rows = await container.store.read(q.CREDENTIAL_OWNERS, {"ids": sorted(ids)})
+    taken = {}
+    for row in rows:
+        report = ids[row["id"]]
+        assert report.credential is not None
+        others = [h for h in row["holders"] if h != holder]
+        problems = [f"held by {', '.join(sorted(others))}"] if others else []
+        if row["issuerId"] != report.credential.issuer.id:
+            problems.append(f"issued by {row['issuerId']}, not {report.credential.issuer.id}")
+        if problems:
+            taken[row["id"]] = Check(
+                "credential_id",
+                False,
+                f"credential id {row['id']} is already in the graph, {' and '.join(problems)}: "
+                "a presentation cannot take over another credential's id",
+                "id_taken",
+            )
+    return [
+        replace(r, valid=False, checks=(*r.checks, taken[credential_id(r)]))
+        if r.credential is not None and credential_id(r) in taken
+        else r
+        for r in reports
+    ]
+
+
+def _loadable(report: Report) -> bool:
+    return _holder_ok(report) and report.check("credential_id") is None
+
+
 async def _load(container: Container, reports: list[Report]) -> list[CredentialResult]:
-    bound = [r for r in reports if _holder_ok(r)]
+    bound = [r for r in reports if _loadable(r)]
     summary = await CredentialLoader(container.store).load(bound)
     if summary.error:
         raise InputError(summary.error)
@@ -105,9 +142,9 @@ def _holder_ok(report: Report) -> bool:
 def _result(report: Report) -> CredentialResult:
     # The verdict is the credential's own; a credential about someone else keeps it, is not
     # valid here, and is not loaded (its failed ``holder`` check says why).
-    checks = tuple(c for c in report.checks if c.name != "holder")
+    checks = tuple(c for c in report.checks if c.name not in BINDING_CHECKS)
     own = replace(report, checks=checks, valid=is_valid(checks, strict=False))
-    loaded = _holder_ok(report) and reject_reason(report) is None
+    loaded = _loadable(report) and reject_reason(report) is None
     return CredentialResult(report=report, verdict=graph_verdict(own), loaded=loaded)
 
 

@@ -37,11 +37,3 @@ WITH c LIMIT $limit
 DELETE c
 RETURN count(*) AS deleted
 """
-
-# A learner who signs in with a presentation exists from then on (not discoverable until they
-# opt in), with or without credentials.
-ENSURE_LEARNER = """
-MERGE (l:Learner {id: $id})
-  ON CREATE SET l.discoverable = false, l.createdAt = datetime()
-RETURN l.id AS id
-"""
