@@ -120,12 +120,23 @@ def test_a_credential_about_someone_else_is_refused_alone(
     assert len(profile["credentials"]) == 2
 
 
+def victim_credential(client: TestClient, admin: str) -> tuple[Holder, dict[str, Any]]:
+    """A seed learner and one of their credentials (a JSON object) that the graph holds."""
+    for victim in sorted(seed_holders().values(), key=lambda h: h.number):
+        profile = gql(client, admin, PROFILE, l=victim.did)["data"]["learner"]
+        in_graph = {c["id"] for c in (profile or {}).get("credentials", [])}
+        for credential in victim.credentials:
+            if isinstance(credential, dict) and credential["id"] in in_graph:
+                return victim, credential
+    raise LookupError("no seed credential found in the graph")
+
+
 def test_a_self_issued_credential_cannot_take_over_another_learners_credential_id(
     client: TestClient, seeded: Seeded
 ) -> None:
     attacker = new_holder(104, 1)
-    victim = holder_with(2)
-    target = next(c for c in victim.credentials if isinstance(c, dict))
+    admin = seeded.keys["admin"]
+    victim, target = victim_credential(client, admin)
     forger = signing.keypair_from_seed(bytes([105]) * 32)  # an issuer nobody trusts
     forger_did = signing.did_key(forger.public_key())
     forged = {k: v for k, v in target.items() if k not in ("proof", "credentialStatus")}
@@ -148,7 +159,6 @@ def test_a_self_issued_credential_cannot_take_over_another_learners_credential_i
     assert refused["loaded"] is False and refused["valid"] is False
     check = next(c for c in refused["checks"] if c["name"] == "credential_id")
     assert check["ok"] is False and victim.did in check["detail"] and forger_did in check["detail"]
-    admin = seeded.keys["admin"]
     theirs = gql(client, admin, PROFILE, l=victim.did)["data"]["learner"]["credentials"]
     assert target["id"] in {c["id"] for c in theirs}
     mine = gql(client, admin, PROFILE, l=attacker.did)["data"]["learner"]["credentials"]
