@@ -106,6 +106,15 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=40, ge=1)
     max_batch_operations: int = Field(default=0, ge=0)  # 0: JSON array bodies are refused
 
+    # Learner-held credentials (api/presentations.py, services/presentations.py): challenges,
+    # presentation limits, and the rate limit for requests without an API key (per address).
+    domain: str = Field(default="credmatch.local", min_length=1, max_length=253)
+    challenge_ttl_s: float = Field(default=300.0, gt=0, le=86_400)
+    max_presentation_bytes: int = Field(default=200_000, ge=1024)
+    max_presentation_credentials: int = Field(default=50, ge=1, le=500)
+    anonymous_rate_limit_per_s: float = Field(default=2.0, gt=0)
+    anonymous_rate_limit_burst: int = Field(default=20, ge=1)
+
     # The demo seed loaded by `credmatch run`
     seed_dir: Path = Path("graph_seed")
 

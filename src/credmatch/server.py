@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql (with GraphiQL), /healthz, and the demo page at /."""
+"""The ASGI application: /graphql (with GraphiQL), /healthz, /challenges, the VC-API verifier
+(/credentials/verify, /presentations/verify), and the demo page at /."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from credmatch import __version__
-from credmatch.api.auth import AuthGate, AuthSettings, principal_of
+from credmatch.api import vcapi
+from credmatch.api.auth import AuthGate, AuthSettings, anonymous_limiter, principal_of
 from credmatch.api.context import Context
 from credmatch.api.cors import cors_middleware
 from credmatch.api.http import Negotiation
@@ -27,6 +29,7 @@ from credmatch.api.view import GraphQLView
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
+from credmatch.services.challenges import purge_expired_challenges
 
 log = logging.getLogger("credmatch.server")
 WEB_DIR = Path(__file__).parent / "web"
@@ -71,14 +74,30 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
 
     app = Starlette(lifespan=lifespan, middleware=cors_middleware(settings))
     graphql = _GraphQLApp(app, auth, graphql_ide="graphiql" if settings.graphiql else None)
+    anonymous = anonymous_limiter(auth)  # keyless requests, per client address
     app.router.routes.extend(
         [
             Route("/healthz", _healthz, methods=["GET"]),
-            Route("/graphql", Negotiation(AuthGate(graphql, auth)), methods=["GET", "POST"]),
+            Route(
+                "/graphql", Negotiation(AuthGate(graphql, auth, anonymous)), methods=["GET", "POST"]
+            ),
+            Route("/challenges", vcapi.challenge_endpoint(anonymous), methods=["POST"]),
+            *_vc_api_routes(auth),
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ]
     )
     return app
+
+
+def _vc_api_routes(auth: AuthSettings) -> list[Route]:
+    """The VC-API verifier endpoints, behind API keys (any role)."""
+    return [
+        Route(path, AuthGate(request_response(endpoint), auth, keyless=False), methods=["POST"])
+        for path, endpoint in (
+            ("/credentials/verify", vcapi.verify_credential),
+            ("/presentations/verify", vcapi.verify_presentation),
+        )
+    ]
 
 
 async def _warm(container: Container) -> None:
@@ -93,6 +112,9 @@ async def _maintain_matches(container: Container, interval_s: float) -> None:
     while True:
         try:
             done = await container.refresh_matches()
+            purged = await purge_expired_challenges(container.store)
+            if purged:
+                log.info("deleted %d expired presentation challenges", purged)
             if done.jobs or done.learners or done.expired:
                 log.info(
                     "match table refreshed: %d postings, %d learners, %d credentials expired",

@@ -577,7 +577,49 @@ def _root(viewer: dict[str, Any]) -> dict[str, Any]:
         "jobPostings": job_postings,
         "candidates": candidates,
         "skillGap": skill_gap,
+        **KEYLESS_ROOT,
     }
+
+
+# The learner's presentation, as the double answers it: two credentials load, one about someone
+# else is refused alone, and the sign-in key is the learner key above.
+PRESENTED = {
+    "learnerId": LEARNER_VIEWER.id,
+    "loaded": 2,
+    "rejected": 1,
+    "results": [
+        {"source": f"verifiableCredential[{n}]", "id": f"urn:uuid:presented-{n}", "valid": True,
+         "verdict": "verified", "loaded": True,
+         "checks": [{"name": "proof", "ok": True, "detail": "eddsa-jcs-2022 signature verified"},
+                    {"name": "holder", "ok": True, "detail": "credentialSubject.id is the holder"}]}
+        for n in range(2)
+    ] + [
+        {"source": "verifiableCredential[2]", "id": "urn:uuid:someone-elses", "valid": False,
+         "verdict": "verified", "loaded": False,
+         "checks": [{"name": "proof", "ok": True, "detail": "eddsa-jcs-2022 signature verified"},
+                    {"name": "holder", "ok": False,
+                     "detail": "this credential is about 'did:key:z6MkOther', not the holder"}]},
+    ],
+}  # fmt: skip
+
+
+def _submit_presentation(_info: Any, **args: Any) -> dict[str, Any]:
+    presentation = args["presentation"]
+    if not isinstance(presentation, dict) or presentation.get("holder") != LEARNER_VIEWER.id:
+        raise _fail("BAD_INPUT", "presentation refused (proof): the presentation is unsigned")
+    token = LEARNER_KEY if args.get("issueKey") else None
+    return {**PRESENTED, "apiKey": {"token": token} if token else None}
+
+
+KEYLESS_ROOT: dict[str, Any] = {
+    "presentationChallenge": {
+        "challenge": "Zq3-challenge-for-the-page",
+        "domain": "credmatch.local",
+        "expiresAt": "2026-11-29T18:05:00Z",
+    },
+    "submitPresentation": _submit_presentation,
+}
+KEYLESS_OPERATIONS = {"Challenge", "SubmitPresentation"}
 
 
 VIEWERS: dict[str, dict[str, Any]] = {
@@ -596,6 +638,8 @@ def double_app(api: ApiDouble) -> Starlette:
             if auth and auth.startswith("Bearer ")
             else None
         )
+        if viewer is None and body.get("operationName") in KEYLESS_OPERATIONS:
+            viewer = {"role": "anonymous", "learnerId": None, "keyId": None}
         if viewer is None:
             error = {
                 "message": "The API key is missing or not valid. "
@@ -966,4 +1010,58 @@ def test_learner_sees_only_their_gap_report(
     assert _visible(driver, "#workspace")
     assert api.schema_errors == []
     assert LEARNER_KEY not in _one(driver, "body").text  # the key is never echoed on the page
+    assert _console_errors(driver) == []
+
+
+def test_learner_brings_their_credentials_and_sees_their_gap_report(
+    driver: Any, page: Page, base_url: str, api: ApiDouble, screenshot: Callable[..., Path]
+) -> None:
+    driver.get(base_url + "/")
+    _one(driver, "#bring-challenge").click()
+    _wait(driver, lambda d: _by_css(d, "#bring-challenge-value"), "the challenge")
+    assert _one(driver, "#bring-challenge-value").text == "Zq3-challenge-for-the-page"
+    assert api.of("Challenge")[-1].authorization is None  # no key needed
+    page.check_accessibility()
+
+    # A presentation that is not JSON: refused on the page, nothing sent.
+    sent = len(api.calls)
+    _one(driver, "#bring-text").send_keys("{not json")
+    _one(driver, "#bring-form button[type=submit]").click()
+    _wait(driver, lambda d: _visible(d, "#error"), "the JSON error")
+    assert _one(driver, "#error-code").text == "BAD_INPUT" and len(api.calls) == sent
+
+    vp = (
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], '
+        '"type": ["VerifiablePresentation"], "holder": "' + LEARNER_VIEWER.id + '"}'
+    )
+    box = _one(driver, "#bring-text")
+    box.clear()
+    driver.execute_script("arguments[0].value = arguments[1]", box, vp)
+    _one(driver, "#bring-form button[type=submit]").click()
+    _wait(driver, lambda d: _visible(d, "#panel-gap"), "the learner's gap panel after sign-in")
+    submitted = api.of("SubmitPresentation")[-1]
+    assert submitted.authorization is None
+    assert submitted.variables["issueKey"] is True
+    assert submitted.variables["presentation"]["holder"] == LEARNER_VIEWER.id
+
+    results = _by_css(driver, "#bring-report .result")
+    assert [r.get_attribute("data-loaded") for r in results] == ["true", "true", "false"]
+    assert "not the holder" in results[2].text and "holder" in results[2].text
+    assert "2 credentials loaded, 1 not" in _one(driver, "#bring-report-title").text
+    assert _session_key(driver) == LEARNER_KEY  # signed in with the issued key...
+    assert LEARNER_KEY not in _one(driver, "body").text  # ...which the page never shows
+    assert _one(driver, "#gap-learner").get_attribute("value") == LEARNER_VIEWER.id
+
+    _wait(
+        driver, lambda d: len(_by_css(d, "#gap-job option")) == len(POSTINGS) + 1, "the job choices"
+    )
+    from selenium.webdriver.support.ui import Select
+
+    Select(_one(driver, "#gap-job")).select_by_value(ML_JOB)
+    _one(driver, "#gap-form button[type=submit]").click()
+    _wait(driver, lambda d: _by_css(d, "#gap-report .rec"), "the learner's recommendations")
+    assert api.of("SkillGap")[-1].authorization == f"Bearer {LEARNER_KEY}"
+    page.check_accessibility()
+    screenshot("learner-brings-credentials")
+    assert api.schema_errors == []
     assert _console_errors(driver) == []

@@ -6,7 +6,9 @@ hard cap (413), a POST body that is not JSON (415), batched JSON arrays (400 unl
 ``max_batch_operations`` allows them), the key's token bucket (429 with Retry-After). Refusals
 carry a GraphQL-style body: ``{"errors": [{"message": ..., "extensions": {"code": ...}}]}``, in
 the media type :class:`~credmatch.api.http.Negotiation` chose. Only a GET without a ``query``
-parameter (the GraphiQL page, which cannot run an operation) passes without a key.
+parameter (the GraphiQL page, which cannot run an operation) passes without a key, and a JSON
+POST whose operation selects nothing but :data:`KEYLESS_FIELDS` (a learner's presentation
+proves who is asking), rate-limited per client address; every other keyless request is a 401.
 
 Resolvers then call :func:`require` with the action they perform; :data:`POLICY` is the one
 table of what each role may do. Logs name key ids, never keys.
@@ -21,6 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from graphql import FieldNode, GraphQLSyntaxError, OperationDefinitionNode, parse
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,6 +42,7 @@ from credmatch.graph.store import GraphStore
 from credmatch.keys import AuthenticationError, KeyService, Principal, Role
 
 __all__ = [
+    "KEYLESS_FIELDS",
     "POLICY",
     "Action",
     "AuthGate",
@@ -122,6 +126,10 @@ POLICY: Mapping[Role, Mapping[Action, Grant]] = MappingProxyType(
 )
 """Role -> action -> grant. An action missing from a role's row is forbidden to that role."""
 
+# Root fields a request may select without an API key: the challenge, and the presentation
+# signed over it (the holder's proof authenticates that request).
+KEYLESS_FIELDS = frozenset({"presentationChallenge", "submitPresentation", "__typename"})
+
 # Actions about one learner: the resolver must always say which (learner_id=...).
 LEARNER_ACTIONS = frozenset(
     action for row in POLICY.values() for action, grant in row.items() if grant is Grant.OWN
@@ -161,7 +169,8 @@ _PRINCIPAL = "principal"  # key in the request's scope["state"]
 
 
 def principal_of(connection: HTTPConnection) -> Principal | None:
-    """The principal :class:`AuthGate` authenticated for this request (None for GraphiQL)."""
+    """The principal :class:`AuthGate` authenticated for this request (None for GraphiQL and
+    for keyless presentation requests)."""
     value = connection.scope.get("state", {}).get(_PRINCIPAL)
     return value if isinstance(value, Principal) else None
 
@@ -179,12 +188,23 @@ class _DisconnectedError(Exception):
 
 
 class AuthGate:
-    """ASGI middleware for the /graphql route: key, size, batch and rate checks."""
+    """ASGI middleware for the /graphql and VC-API routes: key, size, batch and rate checks."""
 
-    def __init__(self, app: ASGIApp, settings: AuthSettings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: AuthSettings,
+        anonymous: RateLimiter | None = None,
+        *,
+        keyless: bool = True,
+    ) -> None:
+        """``keyless``: admit KEYLESS_FIELDS operations without a key (the /graphql route);
+        False refuses every request without a key (the VC-API routes)."""
         self._app = app
         self._settings = settings
         self._limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+        self._anonymous = anonymous or anonymous_limiter(settings)
+        self._keyless = keyless
         self._keys: tuple[GraphStore, KeyService] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -206,16 +226,29 @@ class AuthGate:
         scope.setdefault("state", {})[_PRINCIPAL] = principal
         await self._app(scope, _replay(body, receive), send)
 
-    async def _admit(self, connection: HTTPConnection, receive: Receive) -> tuple[Principal, bytes]:
+    async def _admit(
+        self, connection: HTTPConnection, receive: Receive
+    ) -> tuple[Principal | None, bytes]:
         cap = self._settings.max_body_bytes
         declared = connection.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise _too_large(int(declared), cap)
+        if self._keyless and not connection.headers.get("authorization"):
+            return await self._admit_keyless(connection, receive, cap)
         principal = await self._service(connection).authenticate(_bearer(connection))
         body = await _read_body(receive, cap)
         parsed = _json_body(connection, body)
         self._limiter.check(principal.key_id, self._batch_cost(parsed))
         return principal, body
+
+    async def _admit_keyless(
+        self, connection: HTTPConnection, receive: Receive, cap: int
+    ) -> tuple[None, bytes]:
+        body = await _read_body(receive, cap)
+        if not _keyless_operation(connection, body, self._settings.max_tokens):
+            _bearer(connection)  # raises the 401 every other keyless request gets
+        self._anonymous.check(client_address(connection))
+        return None, body
 
     def _service(self, connection: HTTPConnection) -> KeyService:
         # Built on first use and rebuilt when the app's lifespan made a new store, so the
@@ -243,6 +276,42 @@ class AuthGate:
         if len(operations) > limit:
             raise InputError(f"a batch holds {len(operations)} operations; the limit is {limit}")
         return max(1, len(operations))
+
+
+def anonymous_limiter(settings: AuthSettings) -> RateLimiter:
+    """The per-client-address limiter for requests without an API key."""
+    return RateLimiter(settings.anonymous_rate_limit_per_s, settings.anonymous_rate_limit_burst)
+
+
+def client_address(connection: HTTPConnection) -> str:
+    """The rate-limit bucket of a keyless request: the client's address."""
+    host = connection.client.host if connection.client is not None else "unknown"
+    return f"address:{host}"
+
+
+def _keyless_operation(connection: HTTPConnection, body: bytes, max_tokens: int) -> bool:
+    """Whether this POST runs one operation that selects only KEYLESS_FIELDS at its root
+    (fields only: a fragment could hide anything)."""
+    if connection.scope.get("method") != "POST":
+        return False
+    try:
+        request = json.loads(body)
+        if not isinstance(request, dict):
+            return False
+        document = parse(request["query"], max_tokens=max_tokens, no_location=True)
+    except (ValueError, RecursionError, TypeError, KeyError, GraphQLSyntaxError):
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != len(document.definitions) or not operations:
+        return False
+    name = request.get("operationName")
+    chosen = [o for o in operations if name is None or (o.name and o.name.value == name)]
+    if len(chosen) != 1 or (name is None and len(operations) != 1):
+        return False
+    return all(
+        isinstance(s, FieldNode) and s.name.value in KEYLESS_FIELDS
+        for s in chosen[0].selection_set.selections
+    )
 
 
 def _json_body(connection: HTTPConnection, body: bytes) -> Any:

@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 
 from credmatch import __version__
+from credmatch.api import presentation_types as pt
 from credmatch.api import types as t
 from credmatch.api.auth import Grant, require
 from credmatch.api.context import Info
@@ -20,7 +21,9 @@ from credmatch.api.limits import MAX_PAGE_SIZE, check_page_size
 from credmatch.errors import InputError, NotFoundError
 from credmatch.keys import Principal
 from credmatch.services import browse, privacy
+from credmatch.services.challenges import issue_challenge
 from credmatch.services.matching import JobView, adhoc_requirements
+from credmatch.services.presentations import submit_presentation
 from credmatch.tenancy import (
     DEFAULT_ORG,
     check_org_write,
@@ -295,6 +298,14 @@ class Query:
         return [t.SkillMatch(uri=m.uri, label=m.label, score=round(m.score, 4)) for m in found[0]]
 
     @strawberry.field(
+        description="A single-use challenge to sign a presentation over (no API key needed)."
+    )
+    async def presentation_challenge(self, info: Info) -> pt.PresentationChallenge:
+        s = info.context.container.settings
+        issued = await issue_challenge(info.context.container.store, s.domain, s.challenge_ttl_s)
+        return pt.challenge(issued)
+
+    @strawberry.field(
         description="A learner's profile: consent and credentials. "
         + _NULL_WHEN
         + "the learner is unknown or has not consented to be found (NOT_FOUND, the same "
@@ -393,6 +404,20 @@ class Mutation:
             list(credentials), lambda issuer: may_load_issuer(principal, issuer)
         )
         return t.ingest_report(results)
+
+    @strawberry.mutation(
+        description="A learner's own credentials, in a presentation they signed over our "
+        "challenge (no API key needed); with issueKey, a learner key for them (shown once). "
+        + _NULL_WHEN
+        + "the presentation itself is refused: its proof, challenge, domain or size "
+        "(BAD_INPUT). A refused credential inside an accepted presentation is reported in "
+        "`credentials`, not as an error."
+    )
+    async def submit_presentation(
+        self, info: Info, presentation: t.JSON, issue_key: bool = False
+    ) -> pt.PresentationReport | None:
+        outcome = await submit_presentation(info.context.container, presentation, issue_key)
+        return pt.presentation_report(outcome)
 
     @strawberry.mutation(
         description="Consent: whether recruiters may find this learner. "

@@ -36,12 +36,21 @@ class ResolvedMethod:
     assertion: bool = True  # listed under the controller document's assertionMethod
 
 
-def resolve_method(vm_id: str, documents: DocumentStore) -> ResolvedMethod:
-    """Find ``vm_id`` and its key material: did:key locally, did:web and http(s) in the store."""
+def resolve_method(
+    vm_id: str, documents: DocumentStore, relationship: str = "assertionMethod"
+) -> ResolvedMethod:
+    """Find ``vm_id`` and its key material: did:key locally, did:web and http(s) in the store.
+
+    A method found in a document must be listed under ``relationship`` there
+    (``assertionMethod`` to sign credentials, ``authentication`` to sign presentations); a
+    did:key's one key serves both.
+    """
     if vm_id.startswith("did:key:"):
         return _did_key(vm_id)
     if vm_id.startswith("did:web:"):
-        return _from_document(vm_id, did_web_url(vm_id), vm_id.split("#", 1)[0], documents)
+        return _from_document(
+            vm_id, did_web_url(vm_id), vm_id.split("#", 1)[0], documents, relationship
+        )
     if vm_id.startswith("did:"):
         method = vm_id.split(":", 2)[1]
         raise MethodError(
@@ -52,7 +61,8 @@ def resolve_method(vm_id: str, documents: DocumentStore) -> ResolvedMethod:
     if vm_id.startswith(("https://", "http://", "urn:")):
         # Controller documents come from the store (or an allow-listed fetch for http(s));
         # a urn: controller can only be known to the operator's store.
-        return _from_document(vm_id, vm_id.split("#", 1)[0], vm_id.split("#", 1)[0], documents)
+        base = vm_id.split("#", 1)[0]
+        return _from_document(vm_id, base, base, documents, relationship)
     if ":" not in vm_id:
         raise MethodError("bad_method", f"verification method {vm_id!r} is not a URI (no scheme)")
     raise MethodError(
@@ -137,7 +147,11 @@ def _did_key(vm_id: str) -> ResolvedMethod:
 
 
 def _from_document(
-    vm_id: str, url: str, controller_id: str, documents: DocumentStore
+    vm_id: str,
+    url: str,
+    controller_id: str,
+    documents: DocumentStore,
+    relationship: str = "assertionMethod",
 ) -> ResolvedMethod:
     try:
         doc = documents.load(url)
@@ -154,6 +168,17 @@ def _from_document(
         raise MethodError(
             "bad_method",
             f"verification method {vm_id} is not listed in the document of {controller_id}",
+        )
+    # Signing credentials: whether the key is an assertionMethod is the key_binding check's
+    # question (ResolvedMethod.assertion), reported apart from the signature. Signing
+    # presentations: a key that is not the holder's authentication key is refused outright.
+    if relationship != "assertionMethod" and not _listed(
+        doc.get(relationship), vm_id, controller_id
+    ):
+        raise MethodError(
+            "bad_method",
+            f"verification method {vm_id} is not an {relationship} of {controller_id}; "
+            "it may not sign presentations",
         )
     controller = method.get("controller")
     return ResolvedMethod(
@@ -172,7 +197,7 @@ def _absolute(ref: str, base: str) -> str:
 
 def _find(doc: dict[str, Any], vm_id: str, base: str) -> dict[str, Any] | None:
     candidates: list[Any] = []
-    for key in ("verificationMethod", "assertionMethod"):
+    for key in ("verificationMethod", "assertionMethod", "authentication"):
         value = doc.get(key)
         candidates.extend(value if isinstance(value, list) else [value] if value else [])
     for item in candidates:

@@ -51,8 +51,13 @@ def issuer_identity(spec: IssuerSpec) -> IssuerIdentity:
     return IssuerIdentity(spec, key, did, did_key_verification_method(did), None)
 
 
+def learner_key(number: int) -> Ed25519PrivateKey:
+    """Seed learner ``number``'s private key (deterministic: tests and demos sign as them)."""
+    return keypair_from_seed(seed_bytes(f"credmatch-seed/learner/{number}"))
+
+
 def learner_did(number: int) -> str:
-    return did_key(keypair_from_seed(seed_bytes(f"credmatch-seed/learner/{number}")).public_key())
+    return did_key(learner_key(number).public_key())
 
 
 def identity_object(number: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from credmatch.credentials.model import Report
 from credmatch.errors import GraphError, InputError, NotFoundError
 from credmatch.graph.queries import ingest as q
 from credmatch.postings import Posting
+from credmatch.services.credential_ids import refuse_taken
 from credmatch.services.credentials import CredentialLoader, reject_reason
 from credmatch.services.postings import upsert_posting
 from credmatch.services.rows import graph_verdict
@@ -76,6 +77,7 @@ class ApiIngest:
                 except json.JSONDecodeError as e:
                     raise InputError(f"{source}: not valid JSON: {e}") from e
             reports.extend(await asyncio.to_thread(verifier.verify, doc, source))
+        reports = await refuse_taken(self._c.store, reports, reports)
         allowed = [r for r in reports if may_load(_issuer_of(r))]
         summary = await CredentialLoader(self._c.store).load(allowed)
         if summary.error:

@@ -51,7 +51,7 @@ def reject_reason(report: Report) -> str | None:
     if cred is None:
         failed = next((c.name for c in report.checks if c.ok is False), "format")
         return failed
-    for name in ("proof", "key_binding", "context", "schema"):
+    for name in ("proof", "key_binding", "context", "schema", "credential_id"):
         check = report.check(name)
         if check is not None and check.ok is False:
             return name

@@ -23,6 +23,16 @@ fragment CoverageFields on Coverage {
 const QUERIES = {
   viewer: `query Viewer { viewer { role learnerId keyId } }`,
 
+  challenge: `query Challenge { presentationChallenge { challenge domain expiresAt } }`,
+
+  submitPresentation: `mutation SubmitPresentation($presentation: JSON!, $issueKey: Boolean!) {
+  submitPresentation(presentation: $presentation, issueKey: $issueKey) {
+    learnerId loaded rejected
+    results { source id valid verdict loaded checks { name ok detail } }
+    apiKey { token }
+  }
+}`,
+
   jobPostings: `query JobPostings($first: Int, $search: String) {
   jobPostings(first: $first, search: $search) {
     nodes {
@@ -246,7 +256,7 @@ async function gql(name, variables) {
   const query = QUERIES[name];
   const headers = { "Content-Type": "application/json", Accept: "application/json" };
   if (state.key) headers.Authorization = `Bearer ${state.key}`;
-  const operationName = query.match(/^query (\w+)/)[1];
+  const operationName = query.match(/^(?:query|mutation) (\w+)/)[1];
   let response;
   try {
     response = await fetch(ENDPOINT, {
@@ -325,6 +335,7 @@ async function connect(key) {
   $("key-form").hidden = true;
   $("session").hidden = false;
   $("intro").hidden = true;
+  $("bring").hidden = true;
   $("workspace").hidden = false;
   applyRole(viewer);
   await loadPostings("");
@@ -339,6 +350,8 @@ function signOut(clearError) {
   $("key-form").hidden = false;
   $("session").hidden = true;
   $("intro").hidden = false;
+  $("bring").hidden = false;
+  $("bring-report").hidden = true;
   $("workspace").hidden = true;
   clear($("postings-list"));
   clear($("candidates-list"));
@@ -692,9 +705,77 @@ function stillOpen(report) {
 }
 
 // ---------------------------------------------------------------------------
+// Bring your credentials: a keyless challenge, then the signed presentation
+// ---------------------------------------------------------------------------
+async function getChallenge() {
+  hideError();
+  const { presentationChallenge: c } = await gql("challenge");
+  clear($("bring-challenge-out")).append(
+    "Challenge ", h("code", { id: "bring-challenge-value" }, c.challenge),
+    " for domain ", h("code", {}, c.domain), ` · valid until ${c.expiresAt}`);
+}
+
+function readPresentation(text) {
+  const trimmed = text.trim();
+  if (!trimmed) throw new ApiError("BAD_INPUT", "Paste or upload your signed presentation first.");
+  if (!trimmed.startsWith("{")) return trimmed.replace(/^"|"$/g, ""); // a VP-JWT
+  try {
+    return JSON.parse(trimmed);
+  } catch (err) {
+    throw new ApiError("BAD_INPUT", `The presentation is not valid JSON: ${err.message}`);
+  }
+}
+
+async function submitPresentation() {
+  hideError();
+  const presentation = readPresentation($("bring-text").value);
+  const { submitPresentation: report } = await gql("submitPresentation", { presentation, issueKey: true });
+  renderPresentationReport(report);
+  $("bring-text").value = "";
+  if (report.apiKey) await connect(report.apiKey.token); // the learner's own key: not shown
+}
+
+function resultItem(result) {
+  const failed = result.checks.filter((c) => c.ok === false);
+  return h("li", { class: "card result", dataset: { loaded: String(result.loaded) } },
+    h("div", { class: "rec-head" },
+      h("span", {}, verdictChip(result.verdict), " ", result.id ? idChip(result.id, "credential id") : result.source),
+      h("span", { class: `chip chip-${result.loaded ? "ok" : "bad"}` }, result.loaded ? "loaded" : "not loaded")),
+    failed.length
+      ? h("ul", { class: "result-checks" }, failed.map((c) => h("li", {}, h("strong", {}, c.name), `: ${c.detail}`)))
+      : null);
+}
+
+function renderPresentationReport(report) {
+  const out = $("bring-report");
+  out.hidden = false;
+  clear(out).append(h("article", { class: "card" },
+    h("p", { class: "eyebrow" }, "Your presentation"),
+    h("h2", { id: "bring-report-title", tabindex: "-1" },
+      `${plural(report.loaded, "credential")} loaded, ${report.rejected} not`),
+    h("p", { class: "muted" }, "Signed by ", idChip(report.learnerId, "learner id"),
+      report.apiKey ? " · you are signed in with a learner key for this browser tab." : ""),
+    report.results.length
+      ? h("ol", { class: "results" }, report.results.map(resultItem))
+      : h("p", { class: "muted" }, "A sign-in: the presentation held no credentials.")));
+}
+
+function loadPresentationFile(event) {
+  const file = event.target.files && event.target.files[0];
+  if (!file) return;
+  file.text().then((text) => { $("bring-text").value = text; });
+}
+
+// ---------------------------------------------------------------------------
 // Wiring
 // ---------------------------------------------------------------------------
 function init() {
+  $("bring-challenge").addEventListener("click", () => run(getChallenge));
+  $("bring-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(submitPresentation);
+  });
+  $("bring-file").addEventListener("change", loadPresentationFile);
   $("key-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const key = $("api-key").value.trim();

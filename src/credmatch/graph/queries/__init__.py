@@ -3,8 +3,8 @@
 Values are always ``$parameters``; Cypher text is never built from data. Modules: ``schema``
 (constraints, indexes), ``ingest`` (loaders), ``match`` (ranking and gaps), ``browse``
 (catalog queries), ``auth`` (API keys), ``orgs`` (organisations), ``access`` (the access
-log), ``privacy`` (consent, erasure), ``matches`` (the
-stored per-posting rankings).
+log), ``privacy`` (consent, erasure), ``matches`` (the stored per-posting rankings),
+``challenges`` (presentation challenges), ``presentations`` (learner-submitted credentials).
 """
 
 from credmatch.graph.queries.schema import (

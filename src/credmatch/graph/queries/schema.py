@@ -20,6 +20,7 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("Requirement", "id"),
     ("ApiKey", "id"),
     ("Organization", "id"),
+    ("Challenge", "value"),
 )
 
 # A posting's external id (the board's own identifier) is unique within its organisation.
@@ -46,6 +47,7 @@ RANGE_INDEXES: tuple[str, ...] = (
     "CREATE INDEX jobposting_owner IF NOT EXISTS FOR (n:JobPosting) ON (n.ownerId)",
     "CREATE INDEX access_event_at IF NOT EXISTS FOR (n:AccessEvent) ON (n.at)",
     "CREATE INDEX access_event_learner IF NOT EXISTS FOR (n:AccessEvent) ON (n.learnerId, n.at)",
+    "CREATE INDEX challenge_expires IF NOT EXISTS FOR (c:Challenge) ON (c.expiresAt)",
 )
 
 # Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).
