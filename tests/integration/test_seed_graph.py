@@ -11,8 +11,10 @@ from credmatch.services.seed import load_seed
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 
+# Access-log events are left out: an API client of an earlier test may still be writing its
+# buffered events (they are written in the background, not by the seed load).
 COUNT_ALL = """
-CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH (n) WHERE NOT n:AccessEvent RETURN count(n) AS nodes }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
 RETURN nodes, rels
 """
