@@ -20,6 +20,8 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("Requirement", "id"),
     ("ApiKey", "id"),
     ("Organization", "id"),
+    ("Webhook", "id"),
+    ("Delivery", "id"),
 )
 
 # A posting's external id (the board's own identifier) is unique within its organisation.
@@ -46,6 +48,7 @@ RANGE_INDEXES: tuple[str, ...] = (
     "CREATE INDEX jobposting_owner IF NOT EXISTS FOR (n:JobPosting) ON (n.ownerId)",
     "CREATE INDEX access_event_at IF NOT EXISTS FOR (n:AccessEvent) ON (n.at)",
     "CREATE INDEX access_event_learner IF NOT EXISTS FOR (n:AccessEvent) ON (n.learnerId, n.at)",
+    "CREATE INDEX delivery_due IF NOT EXISTS FOR (n:Delivery) ON (n.status, n.nextAttemptAt)",
 )
 
 # Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).
