@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     # off exponentially from retry_base_s up to retry_max_delay_s and stop retry_for_s after
     # the event; the worker looks for due deliveries at least every poll_s; a claimed delivery
     # whose worker died is due again after lease_s.
+    webhook_worker: bool = True  # send deliveries from this process (off: another does)
     webhook_allow_http: bool = False
     webhook_allowlist: str = ""
     webhook_timeout_s: float = Field(default=10.0, gt=0)

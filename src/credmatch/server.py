@@ -101,9 +101,11 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
         refreshing = asyncio.create_task(
             _maintain_matches(container, settings.match_refresh_interval_s)
         )
-        worker = DeliveryWorker(container.store, settings)
-        container.events.on_publish(worker.wake)
-        delivering = asyncio.create_task(worker.run())  # webhook deliveries due in Neo4j
+        delivering = None
+        if settings.webhook_worker:  # sends the webhook deliveries due in Neo4j
+            worker = DeliveryWorker(container.store, settings)
+            container.events.on_publish(worker.wake)
+            delivering = asyncio.create_task(worker.run())
         try:
             yield
         finally:

@@ -16,11 +16,13 @@ from credmatch.keys import KeyService, Role
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 
 BROWSE = {"jobPostings", "jobPosting", "achievements", "issuers", "skills"}
+WEBHOOKS = {"webhooks", "webhookDeliveries", "registerWebhook", "deleteWebhook"}
 ALLOWED: dict[str, set[str]] = {
     "recruiter": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
                   "linkSkills", "learner"} | BROWSE,
     "jobboard": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
-                 "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"} | BROWSE,
+                 "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"}
+    | BROWSE | WEBHOOKS,
     "issuer": {"health", "viewer", "ingestCredentials"} | BROWSE,
     "learner": {"health", "viewer", "skillGap", "linkSkills", "learner", "setDiscoverable"}
     | BROWSE,
@@ -55,6 +57,14 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "setDiscoverable": ("mutation($l: ID!) { setDiscoverable(learnerId: $l, "
                             "discoverable: true) { discoverable } }", {"l": learner}),
         "eraseLearner": ('mutation { eraseLearner(learnerId: "did:example:matrix-nobody") }', {}),
+        # Webhooks: ids that do not exist (NOT_FOUND when allowed), so nothing is registered.
+        "webhooks": ("{ webhooks { id } }", {}),
+        "webhookDeliveries": ('{ webhookDeliveries(webhookId: "wh_matrix", first: 1) '
+                              "{ totalCount } }", {}),
+        "registerWebhook": ('mutation { registerWebhook(url: "https://hooks.example/x", '
+                            'events: [CANDIDATE_MATCHED], jobId: "matrix-no-such-posting") '
+                            "{ secret } }", {}),
+        "deleteWebhook": ('mutation { deleteWebhook(id: "wh_matrix") }', {}),
     }  # fmt: skip
 
 
