@@ -153,8 +153,13 @@ class Container:
         """Only the match-table refresh (no model needed), one pass at a time per process.
         Its own lock: a long posting rebuild must not hold up the next write's linking."""
         async with self.refresh_lock:
-            events = EventOptions(self.events, self.settings.webhook_retry_for_s)
-            return await refresh_matches(self.store, self.match_policy(), events=events)
+            return await refresh_matches(
+                self.store, self.match_policy(), events=self.event_options()
+            )
+
+    def event_options(self) -> EventOptions:
+        """What writes that produce match events need: this process's bus, retry window."""
+        return EventOptions(self.events, self.settings.webhook_retry_for_s)
 
     async def close(self) -> None:
         if self._refreshing is not None and not self._refreshing.done():

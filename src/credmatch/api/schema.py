@@ -415,8 +415,11 @@ class Mutation:
         self, info: Info, learner_id: strawberry.ID, discoverable: bool
     ) -> t.LearnerProfile | None:
         require(info.context.principal, "setDiscoverable", learner_id=str(learner_id))
-        store = info.context.container.store
-        await privacy.set_discoverable(store, str(learner_id), discoverable)
+        container = info.context.container
+        store = container.store
+        await privacy.set_discoverable(
+            store, str(learner_id), discoverable, container.event_options()
+        )
         info.context.container.refresh_soon()  # the change flagged the learner's table rows
         row = await browse.learner_profile(store, str(learner_id))
         assert row is not None

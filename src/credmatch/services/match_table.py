@@ -111,23 +111,24 @@ async def refresh_job(store: GraphStore, job_id: str, policy: MatchPolicy) -> in
 
 
 @dataclass
-class _Watched:
-    rows: int
+class Watched:
+    results: list[list[Record]]  # each step's rows
     changes: list[ScoreChange]
     deliveries: int
 
 
-async def _rebuild_watched(
+async def run_watched(
     store: GraphStore,
     steps: Sequence[tuple[str, Mapping[str, Any]]],
     scores: tuple[str, Mapping[str, Any]],
     options: EventOptions,
-    now: datetime,
-) -> _Watched:
-    """Run a rebuild's ``steps`` between two reads of ``scores``, and create the webhook
-    deliveries its changes call for, all in one transaction."""
+) -> Watched:
+    """Run ``steps`` between two reads of ``scores`` (rows of job, learner, score), and create
+    the webhook deliveries the differences call for, all in one transaction; then hand the
+    differences to the options' sink."""
+    now = datetime.now(UTC)
 
-    async def work(run: Runner) -> _Watched:
+    async def work(run: Runner) -> Watched:
         before = _score_map(await run(*scores))
         results = [await run(query, params) for query, params in steps]
         changes = score_changes(before, _score_map(await run(*scores)))
@@ -135,9 +136,12 @@ async def _rebuild_watched(
         if changes:
             queued = await run(wq.ENQUEUE_DELIVERIES, _enqueue_params(changes, options, now))
             deliveries = int(queued[0]["deliveries"]) if queued else 0
-        return _Watched(_rows(results[-1]), changes, deliveries)
+        return Watched(results, changes, deliveries)
 
-    return await store.transact(work)
+    watched = await store.transact(work)
+    if watched.changes and options.sink is not None:
+        options.sink.publish(watched.changes)  # after the commit: listeners see what is stored
+    return watched
 
 
 def _score_map(rows: list[Record]) -> dict[tuple[str, str], float]:
@@ -186,7 +190,7 @@ async def refresh_matches(
     when anyone listens."""
     params = _params(policy)
     done = MatchRefresh(expired=await expire_due(store, now))
-    watch = events if events is not None and await _anyone_listens(store, events) else None
+    watch = events if events is not None and await anyone_listens(store, events) else None
     for _ in range(MAX_ROUNDS):
         jobs = await store.read(q.STALE_JOBS, {"policy": params["policy"], "limit": JOB_BATCH})
         for row in jobs:
@@ -210,7 +214,7 @@ async def refresh_matches(
     return done
 
 
-async def _anyone_listens(store: GraphStore, events: EventOptions) -> bool:
+async def anyone_listens(store: GraphStore, events: EventOptions) -> bool:
     if events.sink is not None and events.sink.listening():
         return True
     return bool(await store.read(wq.ANY_WEBHOOK))
@@ -227,12 +231,10 @@ async def _rebuild(
         results = await store.write_all(steps, bump=False)
         done.rows += _rows(results[-1])
         return
-    watched = await _rebuild_watched(store, steps, scores, watch, datetime.now(UTC))
-    done.rows += watched.rows
+    watched = await run_watched(store, steps, scores, watch)
+    done.rows += _rows(watched.results[-1])
     done.changes += watched.changes
     done.deliveries += watched.deliveries
-    if watched.changes and watch.sink is not None:
-        watch.sink.publish(watched.changes)  # after the commit: listeners see what is stored
 
 
 def _rows(records: list[Any]) -> int:
