@@ -139,18 +139,19 @@ SCOPED = {
     ),
     "deleteJobPosting": "mutation($j: ID!) { deleteJobPosting(id: $j) }",
 }
-# "hidden": answered without error but without A's posting (null, or not in the list).
+# "hidden": answered without error but without A's posting (not in the list); "not_found": null
+# with a NOT_FOUND error for the field (partial results, issue 15 phase 1).
 SCOPED_EXPECTED: dict[str, dict[str, str]] = {
     "a-jobboard": dict.fromkeys(SCOPED, "allowed"),
     "a-recruiter": {**dict.fromkeys(SCOPED, "allowed"), "upsertJobPosting": "forbidden",
                     "deleteJobPosting": "forbidden"},
-    "b-jobboard": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "hidden",
+    "b-jobboard": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "not_found",
                    "jobPostings": "hidden", "upsertJobPosting": "forbidden",
                    "deleteJobPosting": "not_found"},
-    "b-recruiter": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "hidden",
+    "b-recruiter": {"candidates": "not_found", "skillGap": "not_found", "jobPosting": "not_found",
                     "jobPostings": "hidden", "upsertJobPosting": "forbidden",
                     "deleteJobPosting": "forbidden"},
-    "b-issuer": {"candidates": "forbidden", "skillGap": "forbidden", "jobPosting": "hidden",
+    "b-issuer": {"candidates": "forbidden", "skillGap": "forbidden", "jobPosting": "not_found",
                  "jobPostings": "hidden", "upsertJobPosting": "forbidden",
                  "deleteJobPosting": "forbidden"},
     "learner": {"candidates": "forbidden", "skillGap": "allowed", "jobPosting": "allowed",

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 
 from credmatch.api import types as t
 from credmatch.api.auth import require
@@ -281,12 +282,15 @@ class Subscription:
     ) -> AsyncGenerator[CandidateEvent, None]:
         from credmatch.api.schema import visible_job
 
-        require(info.context.principal, "candidateMatched")
         container = info.context.container
         threshold = container.settings.webhook_min_score if min_score is None else min_score
-        if not 0 <= threshold <= 1:
-            raise InputError(f"minScore: {threshold} is not between 0 and 1")
-        job = await visible_job(info, str(job_id))
+        try:  # the error policy extension does not see subscriptions: the code is set here
+            require(info.context.principal, "candidateMatched")
+            if not 0 <= threshold <= 1:
+                raise InputError(f"minScore: {threshold} is not between 0 and 1")
+            job = await visible_job(info, str(job_id))
+        except CredmatchError as e:
+            raise GraphQLError(str(e), extensions={"code": e.code}) from e
         async with container.events.listen() as queue:
             while True:
                 change = await queue.get()

@@ -136,8 +136,13 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self) -> None:
+        # No kept-alive connections: receivers are many and each sees a delivery rarely, and a
+        # connection parked in the pool would outlive the name check made before each attempt.
         async with httpx.AsyncClient(
-            follow_redirects=False, timeout=self._s.webhook_timeout_s, trust_env=False
+            follow_redirects=False,
+            timeout=self._s.webhook_timeout_s,
+            trust_env=False,
+            limits=httpx.Limits(max_keepalive_connections=0),
         ) as client:
             while True:
                 try:
