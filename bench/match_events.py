@@ -292,6 +292,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             hook_times.append(_Hook.arrivals[learner] - t0)
         _gql(base, keys["admin"], "mutation($l: ID!) { eraseLearner(learnerId: $l) }", l=learner)
     ws.close()
+    ws.shutdown()
     server.should_exit = True
     return {
         "rounds": args.n,

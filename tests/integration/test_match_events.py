@@ -354,6 +354,11 @@ def _ws(base: str, key: str | None) -> websocket.WebSocket:
     return ws
 
 
+def _close(ws: websocket.WebSocket) -> None:
+    ws.close()  # does nothing once the server has closed the connection...
+    ws.shutdown()  # ...so the socket is closed here
+
+
 def _close_code(ws: websocket.WebSocket) -> int:
     while True:
         opcode, frame = ws.recv_data_frame(True)
@@ -401,7 +406,7 @@ def test_a_subscription_receives_the_matched_event(seeded: Seeded, scene: Scene)
             assert (changed["type"], changed["learnerId"]) == (kind, s.learner), changed
             assert (changed["match"] is None) == (kind == "UNMATCHED")
     finally:
-        ws.close()
+        _close(ws)
 
 
 def test_subscriptions_need_a_key_and_only_see_their_own_organisations_postings(
@@ -413,7 +418,7 @@ def test_subscriptions_need_a_key_and_only_see_their_own_organisations_postings(
         try:
             assert _close_code(ws) == 4403  # refused in connection_init
         finally:
-            ws.close()
+            _close(ws)
     ws = _ws(s.base, s.b)
     try:
         assert _next_message(ws)["type"] == "connection_ack"
@@ -422,7 +427,7 @@ def test_subscriptions_need_a_key_and_only_see_their_own_organisations_postings(
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "NOT_FOUND", message
     finally:
-        ws.close()
+        _close(ws)
 
 
 @pytest.mark.parametrize(
