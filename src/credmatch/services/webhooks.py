@@ -152,13 +152,17 @@ class DeliveryWorker:
                     sent = 0
                 if sent:
                     continue  # there may be more due
+                idle_s = await self._idle_s()  # first: a cancel here leaves no coroutine behind
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._idle_s())
+                    await asyncio.wait_for(self._wake.wait(), idle_s)
                 self._wake.clear()
 
     async def _idle_s(self) -> float:
         """Until the next delivery falls due, at most poll_s."""
-        rows = await self._store.read(q.NEXT_DUE)
+        try:
+            rows = await self._store.read(q.NEXT_DUE)
+        except CredmatchError:  # Neo4j down: look again after the poll interval
+            return self._s.webhook_poll_s
         due = rows[0]["next"] if rows else None
         wait = self._s.webhook_poll_s if due is None else float(due) - time.time()
         return min(max(wait, 0.05), self._s.webhook_poll_s)
