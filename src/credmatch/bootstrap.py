@@ -24,8 +24,9 @@ from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
 from credmatch.services.access_log import AccessLog
+from credmatch.services.events import EventBus
 from credmatch.services.linking import LinkPolicy, LinkSummary, link_all, load_skill_linker
-from credmatch.services.match_table import MatchRefresh, refresh_matches
+from credmatch.services.match_table import EventOptions, MatchRefresh, refresh_matches
 from credmatch.services.matching import Matcher
 from credmatch.services.ranking_cache import RankingCache
 
@@ -52,6 +53,9 @@ class Container:
     _refreshing: asyncio.Task[None] | None = field(default=None, init=False)
     _refresh_again: bool = field(default=False, init=False)
     access_log: AccessLog = field(init=False)
+    # Match events: refreshes publish score changes here (subscriptions listen; the webhook
+    # delivery worker is woken); webhook deliveries are stored by the refresh itself.
+    events: EventBus = field(default_factory=EventBus, init=False)
 
     def __post_init__(self) -> None:
         if self.settings.ranking_cache_size > 0:
@@ -149,7 +153,13 @@ class Container:
         """Only the match-table refresh (no model needed), one pass at a time per process.
         Its own lock: a long posting rebuild must not hold up the next write's linking."""
         async with self.refresh_lock:
-            return await refresh_matches(self.store, self.match_policy())
+            return await refresh_matches(
+                self.store, self.match_policy(), events=self.event_options()
+            )
+
+    def event_options(self) -> EventOptions:
+        """What writes that produce match events need: this process's bus, retry window."""
+        return EventOptions(self.events, self.settings.webhook_retry_for_s)
 
     async def close(self) -> None:
         if self._refreshing is not None and not self._refreshing.done():

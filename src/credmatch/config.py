@@ -114,6 +114,21 @@ class Settings(BaseSettings):
     max_presentation_credentials: int = Field(default=50, ge=1, le=500)
     anonymous_rate_limit_per_s: float = Field(default=2.0, gt=0)
     anonymous_rate_limit_burst: int = Field(default=20, ge=1)
+    # Webhooks (match events): http targets only when allowed; hosts (names or addresses)
+    # exempt from the SSRF address checks, comma-separated; per-attempt timeout; retries back
+    # off exponentially from retry_base_s up to retry_max_delay_s and stop retry_for_s after
+    # the event; the worker looks for due deliveries at least every poll_s; a claimed delivery
+    # whose worker died is due again after lease_s.
+    webhook_worker: bool = True  # send deliveries from this process (off: another does)
+    webhook_allow_http: bool = False
+    webhook_allowlist: str = ""
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_retry_base_s: float = Field(default=10.0, gt=0)
+    webhook_retry_max_delay_s: float = Field(default=3600.0, gt=0)
+    webhook_retry_for_s: float = Field(default=86400.0, gt=0)
+    webhook_poll_s: float = Field(default=5.0, gt=0)
+    webhook_lease_s: float = Field(default=60.0, gt=0)
+    webhook_min_score: float = Field(default=0.5, ge=0, le=1)  # a webhook's default minScore
 
     # The demo seed loaded by `credmatch run`
     seed_dir: Path = Path("graph_seed")
@@ -154,6 +169,10 @@ class Settings(BaseSettings):
     @property
     def fetch_hosts(self) -> list[str]:
         return [h.strip() for h in self.fetch_allowlist.split(",") if h.strip()]
+
+    @property
+    def webhook_hosts(self) -> list[str]:
+        return _split(self.webhook_allowlist)
 
     @property
     def bolt_uri(self) -> str:

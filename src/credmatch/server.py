@@ -7,19 +7,29 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, request_response
+from starlette.routing import Mount, Route, WebSocketRoute, request_response
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
 from credmatch import __version__
 from credmatch.api import vcapi
-from credmatch.api.auth import AuthGate, AuthSettings, anonymous_limiter, principal_of
+from credmatch.api.auth import (
+    AuthGate,
+    AuthSettings,
+    anonymous_limiter,
+    bearer_token,
+    principal_of,
+)
 from credmatch.api.context import Context
 from credmatch.api.cors import cors_middleware
 from credmatch.api.http import Negotiation
@@ -29,7 +39,10 @@ from credmatch.api.view import GraphQLView
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
+from credmatch.graph.store import GraphStore
+from credmatch.keys import KeyService
 from credmatch.services.challenges import purge_expired_challenges
+from credmatch.services.webhooks import DeliveryWorker
 
 log = logging.getLogger("credmatch.server")
 WEB_DIR = Path(__file__).parent / "web"
@@ -37,13 +50,46 @@ WEB_DIR = Path(__file__).parent / "web"
 
 class _GraphQLApp(GraphQLView):
     def __init__(self, app: Starlette, auth: AuthSettings, **kwargs: Any) -> None:
-        super().__init__(build_schema(schema_extensions(auth)), **kwargs)
+        super().__init__(
+            build_schema(schema_extensions(auth)),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=20,
+            allowed_origins=auth.cors_origin_list,
+            **kwargs,
+        )
         self._app = app
+        self._auth = auth
+        self._keys: tuple[GraphStore, KeyService] | None = None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         return Context(container=self._app.state.container, principal=principal_of(request))
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A websocket (graphql-transport-ws) authenticates in its ``connection_init``
+        payload, ``{"Authorization": "Bearer <key>"}``: refused (4403) without a valid key."""
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization", ""))
+        try:
+            token = bearer_token(header if isinstance(header, str) else "")
+            context.principal = await self._key_service().authenticate(token)
+        except CredmatchError as e:
+            log.info("refused a websocket connection: %s", e)
+            raise ConnectionRejectionError({"message": str(e), "code": e.code}) from e
+        return await super().on_ws_connect(context)
+
+    def _key_service(self) -> KeyService:
+        store: GraphStore = self._app.state.container.store
+        if self._keys is None or self._keys[0] is not store:
+            service = KeyService(
+                store,
+                cache_ttl_s=self._auth.auth_cache_ttl_s,
+                touch_interval_s=self._auth.auth_touch_interval_s,
+            )
+            self._keys = (store, service)
+        return self._keys[1]
 
 
 def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = None) -> Starlette:
@@ -64,10 +110,15 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
         refreshing = asyncio.create_task(
             _maintain_matches(container, settings.match_refresh_interval_s)
         )
+        delivering = None
+        if settings.webhook_worker:  # sends the webhook deliveries due in Neo4j
+            worker = DeliveryWorker(container.store, settings)
+            container.events.on_publish(worker.wake)
+            delivering = asyncio.create_task(worker.run())
         try:
             yield
         finally:
-            for task in (warming, refreshing):
+            for task in (warming, refreshing, delivering):
                 if task is not None:
                     task.cancel()
             await container.close()
@@ -83,6 +134,7 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
             ),
             Route("/challenges", vcapi.challenge_endpoint(anonymous), methods=["POST"]),
             *_vc_api_routes(auth),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: authenticated in on_ws_connect
             Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"),
         ]
     )

@@ -18,12 +18,13 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 BROWSE = {"jobPostings", "jobPosting", "achievements", "issuers", "skills"}
 # A learner's presentation proves who is asking: every role, and no key at all, may send one.
 KEYLESS = {"presentationChallenge", "submitPresentation"}
+WEBHOOKS = {"webhooks", "webhookDeliveries", "registerWebhook", "deleteWebhook"}
 ALLOWED: dict[str, set[str]] = {
     "recruiter": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
                   "linkSkills", "learner"} | BROWSE | KEYLESS,
     "jobboard": {"health", "viewer", "candidates", "candidatesForSkills", "skillGap",
-                 "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"} | BROWSE
-                 | KEYLESS,
+                 "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"}
+    | BROWSE | WEBHOOKS | KEYLESS,
     "issuer": {"health", "viewer", "ingestCredentials"} | BROWSE | KEYLESS,
     "learner": {"health", "viewer", "skillGap", "linkSkills", "learner", "setDiscoverable"}
     | BROWSE | KEYLESS,
@@ -65,6 +66,14 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
                                {"p": {"@context": ["https://www.w3.org/ns/credentials/v2"],
                                       "type": ["VerifiablePresentation"],
                                       "holder": "did:example:matrix-holder"}}),
+        # Webhooks: ids that do not exist (NOT_FOUND when allowed), so nothing is registered.
+        "webhooks": ("{ webhooks { id } }", {}),
+        "webhookDeliveries": ('{ webhookDeliveries(webhookId: "wh_matrix", first: 1) '
+                              "{ totalCount } }", {}),
+        "registerWebhook": ('mutation { registerWebhook(url: "https://hooks.example/x", '
+                            'events: [CANDIDATE_MATCHED], jobId: "matrix-no-such-posting") '
+                            "{ secret } }", {}),
+        "deleteWebhook": ('mutation { deleteWebhook(id: "wh_matrix") }', {}),
     }  # fmt: skip
 
 
@@ -141,7 +150,8 @@ SCOPED = {
     ),
     "deleteJobPosting": "mutation($j: ID!) { deleteJobPosting(id: $j) }",
 }
-# "hidden": answered without error but without A's posting (null, or not in the list).
+# "hidden": answered without error but without A's posting (not in the list); "not_found": null
+# with a NOT_FOUND error for the field (partial results, issue 15 phase 1).
 SCOPED_EXPECTED: dict[str, dict[str, str]] = {
     "a-jobboard": dict.fromkeys(SCOPED, "allowed"),
     "a-recruiter": {**dict.fromkeys(SCOPED, "allowed"), "upsertJobPosting": "forbidden",

@@ -66,6 +66,9 @@ def seeded(neo4j_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
             "seed_dir": SEED,
             "trust_registry": SEED / "trust.json",
             "documents": str(SEED / "documents"),
+            # One webhook delivery worker per test that needs one: a session-wide app's
+            # worker (strict SSRF settings) would otherwise claim their deliveries.
+            "webhook_worker": False,
         }
     )
 

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 from credmatch.config import Settings
 from credmatch.server import create_app
@@ -14,8 +15,11 @@ from tests.conftest import free_port
 
 
 @contextmanager
-def serving(settings: Settings, start_timeout_s: float = 60) -> Iterator[str]:
-    """Serve ``create_app(settings)``; yields its base URL (``http://127.0.0.1:PORT``)."""
+def serving(
+    settings: Settings, start_timeout_s: float = 60, ws: Literal["none", "wsproto"] = "none"
+) -> Iterator[str]:
+    """Serve ``create_app(settings)``; yields its base URL (``http://127.0.0.1:PORT``).
+    ``ws="wsproto"`` serves websockets (subscriptions) too."""
     import uvicorn
 
     port = free_port()
@@ -25,7 +29,7 @@ def serving(settings: Settings, start_timeout_s: float = 60) -> Iterator[str]:
         port=port,
         log_level="warning",
         lifespan="on",
-        ws="none",
+        ws=ws,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"credmatch-{port}", daemon=True)

@@ -50,6 +50,7 @@ __all__ = [
     "Grant",
     "Principal",
     "Role",
+    "bearer_token",
     "load_auth_settings",
     "principal_of",
     "require",
@@ -83,6 +84,8 @@ class Action(StrEnum):
     SET_DISCOVERABLE = "setDiscoverable"
     ERASE_LEARNER = "eraseLearner"
     VIEWER = "viewer"
+    CANDIDATE_MATCHED = "candidateMatched"  # the subscription
+    WEBHOOKS = "webhooks"  # registerWebhook, deleteWebhook, webhooks, webhookDeliveries
 
 
 class Grant(StrEnum):
@@ -101,13 +104,19 @@ _RECRUITER = {
     _A.CANDIDATES_FOR_SKILLS: _G.DISCOVERABLE,
     _A.SKILL_GAP: _G.DISCOVERABLE,
     _A.LEARNER: _G.DISCOVERABLE,
+    _A.CANDIDATE_MATCHED: _G.DISCOVERABLE,
 }
 
 POLICY: Mapping[Role, Mapping[Action, Grant]] = MappingProxyType(
     {
         Role.RECRUITER: MappingProxyType(_RECRUITER),
         Role.JOBBOARD: MappingProxyType(
-            {**_RECRUITER, _A.UPSERT_JOB_POSTING: _G.ANY, _A.DELETE_JOB_POSTING: _G.ANY}
+            {
+                **_RECRUITER,
+                _A.UPSERT_JOB_POSTING: _G.ANY,
+                _A.DELETE_JOB_POSTING: _G.ANY,
+                _A.WEBHOOKS: _G.ANY,
+            }
         ),
         Role.ISSUER: MappingProxyType(
             {_A.INGEST_CREDENTIALS: _G.ANY, _A.BROWSE: _G.ANY, _A.VIEWER: _G.ANY}
@@ -208,7 +217,7 @@ class AuthGate:
         self._keys: tuple[GraphStore, KeyService] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # /graphql is HTTP-only; refuse rather than pass unchecked
+        if scope["type"] != "http":  # websockets have their own route (server.py); never here
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
@@ -335,7 +344,13 @@ def _json_body(connection: HTTPConnection, body: bytes) -> Any:
 
 
 def _bearer(connection: HTTPConnection) -> str:
-    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    return bearer_token(connection.headers.get("authorization", ""))
+
+
+def bearer_token(header: str) -> str:
+    """The key of an ``Authorization: Bearer <key>`` value (header, or a websocket's
+    ``connection_init`` payload)."""
+    scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError(
             "no API key: send 'Authorization: Bearer <key>' (create one with "

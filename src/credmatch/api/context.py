@@ -41,6 +41,7 @@ class Loaders:
 class Context:
     container: Container
     principal: Principal | None = None  # set by AuthGate; None only on the GraphiQL page
+    connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
     loaders: Loaders = field(init=False)
     matcher: Matcher = field(init=False)
     ingest: ApiIngest = field(init=False)

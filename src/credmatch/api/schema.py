@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 
 from credmatch import __version__
+from credmatch.api import events as ev
 from credmatch.api import presentation_types as pt
 from credmatch.api import types as t
 from credmatch.api.auth import Grant, require
@@ -54,7 +55,7 @@ def _caller(info: Info) -> Principal:
     return principal
 
 
-async def _visible_job(info: Info, job_id: str) -> JobView:
+async def visible_job(info: Info, job_id: str) -> JobView:
     """The posting, if the caller may see it; another organisation's posting is NOT_FOUND,
     exactly like one that does not exist."""
     try:
@@ -124,7 +125,7 @@ class Query:
         # Every role ranks consenting learners only: consent is about being discovered.
         require(info.context.principal, "candidates")
         ctx = info.context
-        job = await _visible_job(info, str(job_id))
+        job = await visible_job(info, str(job_id))
         result = await ctx.matcher.rank(
             job.requirements, check_page_size(first), after, to_filter(filter), job=job
         )
@@ -177,7 +178,7 @@ class Query:
     ) -> t.GapReport | None:
         grant = require(info.context.principal, "skillGap", learner_id=str(learner_id))
         ctx = info.context
-        await _visible_job(info, str(job_id))
+        await visible_job(info, str(job_id))
         report = await ctx.matcher.skill_gap(str(learner_id), str(job_id), _consent(grant))
         _log_access(info, "skillGap", report.job.id, [report.learner.id])
         reqs = {str(r.id): r for r in (t.requirement(v) for v in report.job.requirements)}
@@ -241,7 +242,7 @@ class Query:
     )
     async def job_posting(self, info: Info, id: strawberry.ID) -> t.JobPosting | None:
         require(info.context.principal, "browse")
-        return t.job_posting(await _visible_job(info, str(id)))
+        return t.job_posting(await visible_job(info, str(id)))
 
     @strawberry.field(description="The achievement catalog: what issuers offer.")
     async def achievements(
@@ -277,6 +278,17 @@ class Query:
             )
             for r in rows
         ]
+
+    webhooks: list[ev.Webhook] = strawberry.field(
+        resolver=ev.webhooks,
+        description="Your organisation's webhooks (job-board and admin keys; admin: all).",
+    )
+    webhook_deliveries: ev.WebhookDeliveryConnection | None = strawberry.field(
+        resolver=ev.webhook_deliveries,
+        description="One of your webhooks' deliveries, newest first, with their attempts. "
+        + _NULL_WHEN
+        + "the webhook does not exist or is another organisation's (NOT_FOUND).",
+    )
 
     @strawberry.field(description="Taxonomy skills whose labels match the text (full-text).")
     async def skills(self, info: Info, search: str, first: int = 10) -> list[t.SkillMatch]:
@@ -428,8 +440,11 @@ class Mutation:
         self, info: Info, learner_id: strawberry.ID, discoverable: bool
     ) -> t.LearnerProfile | None:
         require(info.context.principal, "setDiscoverable", learner_id=str(learner_id))
-        store = info.context.container.store
-        await privacy.set_discoverable(store, str(learner_id), discoverable)
+        container = info.context.container
+        store = container.store
+        await privacy.set_discoverable(
+            store, str(learner_id), discoverable, container.event_options()
+        )
         info.context.container.refresh_soon()  # the change flagged the learner's table rows
         row = await browse.learner_profile(store, str(learner_id))
         assert row is not None
@@ -447,6 +462,23 @@ class Mutation:
             raise NotFoundError(f"no learner {learner_id!r}")
         return True
 
+    register_webhook: ev.WebhookRegistration | None = strawberry.mutation(
+        resolver=ev.register_webhook,
+        description="Tell a URL of yours when candidates reach (CANDIDATE_MATCHED) or drop "
+        "below (CANDIDATE_UNMATCHED) `minScore` for your organisation's postings (or one, "
+        "`jobId`). Deliveries are signed per Standard Webhooks with the returned secret and "
+        "retried with backoff. The URL must be https and resolve to public addresses. "
+        + _NULL_WHEN
+        + "the URL, events, secret or score are refused (BAD_INPUT), the posting is not "
+        "visible (NOT_FOUND) or the organisation is not yours (FORBIDDEN).",
+    )
+    delete_webhook: bool | None = strawberry.mutation(
+        resolver=ev.delete_webhook,
+        description="Delete one of your webhooks and its delivery log. "
+        + _NULL_WHEN
+        + "it does not exist or is another organisation's (NOT_FOUND).",
+    )
+
 
 class _Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
@@ -457,4 +489,9 @@ class _Schema(strawberry.Schema):
 
 
 def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
-    return _Schema(query=Query, mutation=Mutation, extensions=[*(extensions or []), ErrorPolicy])
+    return _Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=ev.Subscription,
+        extensions=[*(extensions or []), ErrorPolicy],
+    )

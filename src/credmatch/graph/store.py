@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import (
@@ -22,6 +22,8 @@ from credmatch.errors import GraphError, GraphUnavailableError
 from credmatch.graph import queries as q
 
 Record = dict[str, Any]
+Runner = Callable[[str, Mapping[str, Any]], Awaitable[list[Record]]]
+T = TypeVar("T")
 
 
 class GraphStore:
@@ -78,6 +80,23 @@ class GraphStore:
 
         async with self._translated(), self._driver.session(database=self._database) as session:
             return await session.execute_write(work)
+
+    async def transact(self, work: Callable[[Runner], Awaitable[T]]) -> T:
+        """Run ``work`` in one write transaction; it gets a runner for statements and may
+        decide the next statement from the last one's rows. All of it lands, or none does.
+        The driver may run ``work`` again after a transient error: keep it free of effects
+        outside the transaction. Does not move the graph version."""
+
+        @neo4j.unit_of_work(timeout=self._timeout_s)
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
+            async def run(query: str, params: Mapping[str, Any]) -> list[Record]:
+                result = await tx.run(query, dict(params))
+                return [record.data() async for record in result]
+
+            return await work(run)
+
+        async with self._translated(), self._driver.session(database=self._database) as session:
+            return await session.execute_write(unit)
 
     async def version(self) -> int:
         """The graph version: it changes with every write that can change a ranking."""

@@ -6,6 +6,13 @@ since they were verified (flagging their holders), then recomputes the flagged p
 every posting whose stored values were made under other trust settings, and the flagged
 learners against every posting. Until a posting and every learner are fresh, ``Matcher``
 ranks that posting live, so a reader never sees a stale table.
+
+Match events: when someone listens (an in-process subscriber, or any webhook in the graph),
+each rebuild reads the consented learners' old scores of the rows it replaces and the new
+scores it wrote, in its own transaction, and turns the differences into
+:class:`~credmatch.domain.events.ScoreChange`; webhook deliveries are created in that same
+transaction (so a crash loses none), and the changes go to the :class:`EventSink` after it
+commits. Nothing else is read: events cost only the rows a refresh rebuilds anyway.
 """
 
 from __future__ import annotations
@@ -13,14 +20,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
+from credmatch.domain.events import ScoreChange, score_changes
 from credmatch.domain.model import MatchPolicy
 from credmatch.domain.scoring import trust_table
 from credmatch.graph.queries import matches as q
-from credmatch.graph.store import GraphStore
+from credmatch.graph.queries import webhooks as wq
+from credmatch.graph.store import GraphStore, Record, Runner
 
 # Verdicts that can carry any trust; the others count 0 under every policy.
 COUNTED_VERDICTS = ("verified", "unverifiable")
@@ -39,6 +49,26 @@ class MatchRefresh:
     learners: int = 0
     rows: int = 0
     expired: int = 0  # credentials whose validUntil passed since they were verified
+    changes: list[ScoreChange] = field(default_factory=list)  # only when events were watched
+    deliveries: int = 0  # webhook deliveries created
+
+
+class EventSink(Protocol):
+    """Where a refresh hands its score changes (services/events.EventBus)."""
+
+    def listening(self) -> bool:
+        """Whether anyone in this process wants events now."""
+        ...
+
+    def publish(self, changes: list[ScoreChange]) -> None: ...
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    """What a watched refresh needs for the webhook deliveries it creates."""
+
+    sink: EventSink | None = None
+    retry_for_s: float = 86400.0  # a delivery is retried until this long after its event
 
 
 def _verified_only(policy: MatchPolicy) -> MatchPolicy:
@@ -80,6 +110,57 @@ async def refresh_job(store: GraphStore, job_id: str, policy: MatchPolicy) -> in
     return _rows(results[-1])
 
 
+@dataclass
+class Watched:
+    results: list[list[Record]]  # each step's rows
+    changes: list[ScoreChange]
+    deliveries: int
+
+
+async def run_watched(
+    store: GraphStore,
+    steps: Sequence[tuple[str, Mapping[str, Any]]],
+    scores: tuple[str, Mapping[str, Any]],
+    options: EventOptions,
+) -> Watched:
+    """Run ``steps`` between two reads of ``scores`` (rows of job, learner, score), and create
+    the webhook deliveries the differences call for, all in one transaction; then hand the
+    differences to the options' sink."""
+    now = datetime.now(UTC)
+
+    async def work(run: Runner) -> Watched:
+        before = _score_map(await run(*scores))
+        results = [await run(query, params) for query, params in steps]
+        changes = score_changes(before, _score_map(await run(*scores)))
+        deliveries = 0
+        if changes:
+            queued = await run(wq.ENQUEUE_DELIVERIES, _enqueue_params(changes, options, now))
+            deliveries = int(queued[0]["deliveries"]) if queued else 0
+        return Watched(results, changes, deliveries)
+
+    watched = await store.transact(work)
+    if watched.changes and options.sink is not None:
+        options.sink.publish(watched.changes)  # after the commit: listeners see what is stored
+    return watched
+
+
+def _score_map(rows: list[Record]) -> dict[tuple[str, str], float]:
+    return {(r["job"], r["learner"]): float(r["score"]) for r in rows}
+
+
+def _enqueue_params(
+    changes: list[ScoreChange], options: EventOptions, now: datetime
+) -> dict[str, Any]:
+    return {
+        "changes": [
+            {"job": c.job_id, "learner": c.learner_id, "old": c.old, "new": c.new} for c in changes
+        ],
+        "createdAt": now.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+        "now": now.timestamp(),
+        "giveUpAt": (now + timedelta(seconds=options.retry_for_s)).timestamp(),
+    }
+
+
 async def expire_due(store: GraphStore, now: datetime | None = None) -> int:
     """Mark credentials whose validUntil has passed as expired; returns how many."""
     moment = now or datetime.now(UTC)
@@ -99,30 +180,61 @@ async def expire_due(store: GraphStore, now: datetime | None = None) -> int:
 
 
 async def refresh_matches(
-    store: GraphStore, policy: MatchPolicy, now: datetime | None = None
+    store: GraphStore,
+    policy: MatchPolicy,
+    now: datetime | None = None,
+    events: EventOptions | None = None,
 ) -> MatchRefresh:
     """Expire what has run out, then bring every flagged posting and learner up to date;
-    safe to run at any time."""
+    safe to run at any time. With ``events``, rebuilds are watched (see the module text)
+    when anyone listens."""
     params = _params(policy)
     done = MatchRefresh(expired=await expire_due(store, now))
+    watch = events if events is not None and await anyone_listens(store, events) else None
     for _ in range(MAX_ROUNDS):
         jobs = await store.read(q.STALE_JOBS, {"policy": params["policy"], "limit": JOB_BATCH})
         for row in jobs:
-            done.rows += await refresh_job(store, row["id"], policy)
+            job = {**params, "job": row["id"]}
+            steps = [(q.CLAIM_JOB, job), (q.CLEAR_JOB, job), (q.BUILD_JOB, job)]
+            await _rebuild(store, done, steps, (q.JOB_SCORES, job), watch)
             done.jobs += 1
         learners = await store.read(q.STALE_LEARNERS, {"limit": LEARNER_BATCH})
         if learners:
             batch = {**params, "ids": [r["id"] for r in learners]}
-            results = await store.write_all(
-                [(q.CLAIM_LEARNERS, batch), (q.CLEAR_LEARNERS, batch), (q.BUILD_LEARNERS, batch)],
-                bump=False,
-            )
-            done.rows += _rows(results[-1])
+            steps = [
+                (q.CLAIM_LEARNERS, batch),
+                (q.CLEAR_LEARNERS, batch),
+                (q.BUILD_LEARNERS, batch),
+            ]
+            await _rebuild(store, done, steps, (q.LEARNER_SCORES, batch), watch)
             done.learners += len(learners)
         if not jobs and not learners:
             return done
     log.warning("match table refresh stopped after %d rounds; writes keep flagging", MAX_ROUNDS)
     return done
+
+
+async def anyone_listens(store: GraphStore, events: EventOptions) -> bool:
+    if events.sink is not None and events.sink.listening():
+        return True
+    return bool(await store.read(wq.ANY_WEBHOOK))
+
+
+async def _rebuild(
+    store: GraphStore,
+    done: MatchRefresh,
+    steps: Sequence[tuple[str, Mapping[str, Any]]],
+    scores: tuple[str, Mapping[str, Any]],
+    watch: EventOptions | None,
+) -> None:
+    if watch is None:
+        results = await store.write_all(steps, bump=False)
+        done.rows += _rows(results[-1])
+        return
+    watched = await run_watched(store, steps, scores, watch)
+    done.rows += _rows(watched.results[-1])
+    done.changes += watched.changes
+    done.deliveries += watched.deliveries
 
 
 def _rows(records: list[Any]) -> int:

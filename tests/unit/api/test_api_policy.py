@@ -8,10 +8,10 @@ from credmatch.keys import AuthenticationError, Principal, Role
 
 # The policy as the issue states it, written out independently of POLICY.
 BROWSING = {"browse", "linkSkills", "viewer"}
-CONSENTED = {"candidates", "candidatesForSkills", "skillGap", "learner"}
+CONSENTED = {"candidates", "candidatesForSkills", "skillGap", "learner", "candidateMatched"}
 ALLOWED: dict[Role, set[str]] = {
     Role.RECRUITER: BROWSING | CONSENTED,
-    Role.JOBBOARD: BROWSING | CONSENTED | {"upsertJobPosting", "deleteJobPosting"},
+    Role.JOBBOARD: BROWSING | CONSENTED | {"upsertJobPosting", "deleteJobPosting", "webhooks"},
     Role.ISSUER: {"ingestCredentials", "browse", "viewer"},
     Role.LEARNER: BROWSING | {"skillGap", "learner", "setDiscoverable", "eraseLearner"},
     Role.ADMIN: {a.value for a in Action},
@@ -30,6 +30,8 @@ ACTIONS = [
     "setDiscoverable",
     "eraseLearner",
     "viewer",
+    "candidateMatched",  # issue 15: the subscription
+    "webhooks",  # issue 15: registerWebhook, deleteWebhook, webhooks, webhookDeliveries
 ]
 
 
@@ -69,7 +71,9 @@ def test_learner_keys_reach_only_their_own_learner(action: str) -> None:
         require(who, action, learner_id="L2")
 
 
-@pytest.mark.parametrize("action", ["candidates", "candidatesForSkills", "skillGap", "learner"])
+@pytest.mark.parametrize(
+    "action", ["candidates", "candidatesForSkills", "skillGap", "learner", "candidateMatched"]
+)
 @pytest.mark.parametrize("role", [Role.RECRUITER, Role.JOBBOARD])
 def test_recruiting_roles_see_discoverable_learners_only(role: Role, action: str) -> None:
     learner_id = "L9" if action in OWN_ONLY else None

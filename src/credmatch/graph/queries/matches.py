@@ -211,3 +211,19 @@ WHERE round(score, 9) >= $minScore
 WITH learner, score, met, {ORDER_KEY} AS key
 ORDER BY key
 {KEYSET_PAGE}"""
+
+# --- match events (domain/events.py): the consented rows a rebuild is about to replace and
+# the rows it made, read in the rebuild's own transaction ---------------------------------------
+
+JOB_SCORES = """
+MATCH (:JobPosting {id: $job})<-[m:MATCHES]-(l:Learner)
+WHERE l.discoverable = true
+RETURN m.job AS job, l.id AS learner, m.score AS score
+"""
+
+LEARNER_SCORES = """
+UNWIND $ids AS id
+MATCH (l:Learner {id: id})-[m:MATCHES]->(:JobPosting)
+WHERE l.discoverable = true
+RETURN m.job AS job, l.id AS learner, m.score AS score
+"""

@@ -21,6 +21,8 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("ApiKey", "id"),
     ("Organization", "id"),
     ("Challenge", "value"),
+    ("Webhook", "id"),
+    ("Delivery", "id"),
 )
 
 # A posting's external id (the board's own identifier) is unique within its organisation.
@@ -48,6 +50,7 @@ RANGE_INDEXES: tuple[str, ...] = (
     "CREATE INDEX access_event_at IF NOT EXISTS FOR (n:AccessEvent) ON (n.at)",
     "CREATE INDEX access_event_learner IF NOT EXISTS FOR (n:AccessEvent) ON (n.learnerId, n.at)",
     "CREATE INDEX challenge_expires IF NOT EXISTS FOR (c:Challenge) ON (c.expiresAt)",
+    "CREATE INDEX delivery_due IF NOT EXISTS FOR (n:Delivery) ON (n.status, n.nextAttemptAt)",
 )
 
 # Credentials loaded before expiresAt existed get it from their validUntil (once; idempotent).

@@ -1,0 +1,2 @@
+"""Webhook plumbing that needs no graph: URL checks against SSRF (``targets``) and the
+Standard Webhooks signature scheme (``signing``)."""
