@@ -79,10 +79,23 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = _with_seed_verifier(load_settings())
     print(f"Neo4j: {ensure_neo4j(settings)}")
     with_graph(lambda c: _prepare(c, settings), settings)
     return _serve(args, settings)
+
+
+def _with_seed_verifier(settings: Settings) -> Settings:
+    """The main job serves the seed: unless the operator chose a document store or a trust
+    registry, the API verifies with the seed's, so credentials the seed's learners present
+    again (submitPresentation, ingestCredentials) keep the verdicts they were loaded with."""
+    seed = settings.seed_dir
+    trust, documents = seed / "trust.json", seed / "documents"
+    if settings.documents or settings.trust_registry or not trust.is_file():
+        return settings
+    print(f"verifier: the seed's trust registry and documents in {seed} (set "
+          "CREDMATCH_TRUST_REGISTRY / CREDMATCH_DOCUMENTS to use your own)")  # fmt: skip
+    return settings.model_copy(update={"trust_registry": trust, "documents": str(documents)})
 
 
 async def _prepare(container: Container, settings: Settings) -> None:
