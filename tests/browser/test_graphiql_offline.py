@@ -113,11 +113,17 @@ def test_graphiql_runs_a_query_with_the_network_blocked(
         "GraphiQL's headers editor",
     )
     page.one(".graphiql-execute-button").click()
-    text = page.wait(
-        lambda d: (r := d.execute_script(RESULT)) and '"viewer"' in r and r,
-        "the query's result",
-        timeout=30,
-    )
+
+    def answered(d: Any) -> Any:
+        result = d.execute_script(RESULT)
+        if result and "UNAUTHENTICATED" in result:
+            # GraphiQL debounces editor changes into its state: under load the first run can
+            # leave before the headers are in it. Run again; the key must get through.
+            page.one(".graphiql-execute-button").click()
+            return False
+        return result and '"viewer"' in result and result
+
+    text = page.wait(answered, "the query's result", timeout=60)
     assert json.loads(text) == {
         "data": {"viewer": {"role": "recruiter"}, "health": {"neo4j": True}}
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from credmatch.keys import KeyService, Role
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
+from credmatch.server import create_app
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 
@@ -290,7 +292,17 @@ def _set_discoverable(api: TestClient, seeded: Seeded, learner: str, value: bool
     assert body["data"]["setDiscoverable"]["discoverable"] is value, body
 
 
-def test_cursor_pages_survive_a_changing_ranking(api: TestClient, seeded: Seeded) -> None:
+@pytest.fixture(scope="module")
+def paging_api(seeded: Seeded) -> Iterator[TestClient]:
+    """An app of its own with room in the rate limit: the test reads whole rankings, which
+    the session-wide app's recruiter key (shared with every other test) may not have left."""
+    roomy = {"rate_limit_per_s": 1000.0, "rate_limit_burst": 1000}
+    with TestClient(create_app(seeded.settings.model_copy(update=roomy))) as client:
+        yield client
+
+
+def test_cursor_pages_survive_a_changing_ranking(paging_api: TestClient, seeded: Seeded) -> None:
+    api = paging_api
     key, admin = seeded.keys["recruiter"], seeded.keys["admin"]
     job = first_job(api, key, "Data Analyst")
     initially = _ranked(api, key, job)

@@ -137,7 +137,7 @@ POLICY: Mapping[Role, Mapping[Action, Grant]] = MappingProxyType(
 
 # Root fields a request may select without an API key: the challenge, and the presentation
 # signed over it (the holder's proof authenticates that request).
-KEYLESS_FIELDS = frozenset({"presentationChallenge", "submitPresentation", "__typename"})
+KEYLESS_FIELDS = frozenset({"presentationChallenge", "submitPresentation"})
 
 # Actions about one learner: the resolver must always say which (learner_id=...).
 LEARNER_ACTIONS = frozenset(
