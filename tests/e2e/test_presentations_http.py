@@ -131,18 +131,15 @@ def victim_credential(client: TestClient, admin: str) -> tuple[Holder, dict[str,
     raise LookupError("no seed credential found in the graph")
 
 
-def test_a_self_issued_credential_cannot_take_over_another_learners_credential_id(
-    client: TestClient, seeded: Seeded
-) -> None:
-    attacker = new_holder(104, 1)
-    admin = seeded.keys["admin"]
-    victim, target = victim_credential(client, admin)
-    forger = signing.keypair_from_seed(bytes([105]) * 32)  # an issuer nobody trusts
+def forged_copy(target: dict[str, Any], seed: int, subject: str) -> tuple[dict[str, Any], str]:
+    """``target`` re-signed by a fresh did:key issuer (from ``seed``) about ``subject``:
+    a credential that verifies but reuses another credential's id. Returns it and the issuer."""
+    forger = signing.keypair_from_seed(bytes([seed]) * 32)
     forger_did = signing.did_key(forger.public_key())
     forged = {k: v for k, v in target.items() if k not in ("proof", "credentialStatus")}
     forged["issuer"] = {**forged["issuer"], "id": forger_did}
-    forged["credentialSubject"] = {**forged["credentialSubject"], "id": attacker.did}
-    forged = signing.sign_data_integrity(
+    forged["credentialSubject"] = {**forged["credentialSubject"], "id": subject}
+    signed = signing.sign_data_integrity(
         forged,
         forger,
         signing.did_key_verification_method(forger_did),
@@ -150,6 +147,16 @@ def test_a_self_issued_credential_cannot_take_over_another_learners_credential_i
         "2026-01-05T00:00:00Z",
         DocumentStore(),
     )
+    return signed, forger_did
+
+
+def test_a_self_issued_credential_cannot_take_over_another_learners_credential_id(
+    client: TestClient, seeded: Seeded
+) -> None:
+    attacker = new_holder(104, 1)
+    admin = seeded.keys["admin"]
+    victim, target = victim_credential(client, admin)
+    forged, forger_did = forged_copy(target, 105, attacker.did)  # an issuer nobody trusts
     vp = attacker.sign(
         fresh_challenge(client)["challenge"], "credmatch.local", [*attacker.credentials, forged]
     )
@@ -180,20 +187,8 @@ def test_ingest_credentials_cannot_take_over_another_learners_credential_id(
     re-point a stored credential by loading a forged one with its id."""
     admin = seeded.keys["admin"]
     victim, target = victim_credential(client, admin)
-    forger = signing.keypair_from_seed(bytes([106]) * 32)
-    forger_did = signing.did_key(forger.public_key())
-    forged = {k: v for k, v in target.items() if k not in ("proof", "credentialStatus")}
-    forged["issuer"] = {**forged["issuer"], "id": forger_did}
     someone = signing.did_key(signing.keypair_from_seed(bytes([107]) * 32).public_key())
-    forged["credentialSubject"] = {**forged["credentialSubject"], "id": someone}
-    forged = signing.sign_data_integrity(
-        forged,
-        forger,
-        signing.did_key_verification_method(forger_did),
-        "eddsa-jcs-2022",
-        "2026-01-05T00:00:00Z",
-        DocumentStore(),
-    )
+    forged, _ = forged_copy(target, 106, someone)
     body = gql(client, admin, INGEST, c=[forged])
     result = body["data"]["ingestCredentials"]["results"][0]
     assert result["loaded"] is False and result["notLoadedReason"] == "credential_id", body
