@@ -49,10 +49,5 @@ async def access_log_page(
     return t.AccessEventConnection(
         edges=edges,
         total_count=total,
-        page_info=t.PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=page.start_cursor,
-            end_cursor=page.end_cursor,
-        ),
+        page_info=t.page_info(page),
     )

@@ -227,12 +227,7 @@ class Query:
             edges=[t.JobPostingEdge(cursor=c, node=j) for c, j in zip(cursors, jobs, strict=True)],
             nodes=jobs,
             total_count=total,
-            page_info=t.PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=t.page_info(page),
         )
 
     @strawberry.field(

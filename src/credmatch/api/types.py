@@ -13,6 +13,7 @@ from credmatch.domain.model import Coverage as DomainCoverage
 from credmatch.domain.model import Evidence as DomainEvidence
 from credmatch.domain.model import Match as DomainMatch
 from credmatch.domain.model import RequirementSpec
+from credmatch.domain.paging import Page
 from credmatch.services.api_ingest import CredentialResult
 from credmatch.services.matching import CandidatePage, JobView, LearnerInfo, RequirementView
 
@@ -38,6 +39,16 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+def page_info(page: Page[Any]) -> PageInfo:
+    """The Relay PageInfo of a domain page."""
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=page.start_cursor,
+        end_cursor=page.end_cursor,
+    )
 
 
 @strawberry.type
@@ -398,12 +409,7 @@ def connection(result: CandidatePage, threshold: float) -> MatchConnection:
         edges=edges,
         total_count=result.total,
         requirements=reqs,
-        page_info=PageInfo(
-            has_next_page=p.has_next,
-            has_previous_page=p.has_previous,
-            start_cursor=p.start_cursor,
-            end_cursor=p.end_cursor,
-        ),
+        page_info=page_info(p),
     )
 
 
