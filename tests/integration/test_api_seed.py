@@ -12,6 +12,8 @@ from tests.conftest import SHARED_DATA
 from tests.support.seeded import Seeded, counting_reads, first_job, gql, seed_path
 
 from credmatch.credentials.signing import sign_data_integrity
+from credmatch.graph.queries import matches as mq
+from credmatch.graph.queries import webhooks as wq
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
@@ -120,13 +122,19 @@ def test_candidates_cost_at_most_four_round_trips_whatever_the_page_size(
     key = seeded.keys["recruiter"]
     job = first_job(api, key, "Data Analyst")
     calls = counting_reads(monkeypatch)
-    counts = []
-    for first in (1, 20, 100, 100):
-        calls.clear()
-        _nodes(gql(api, key, CANDIDATES, job=job, first=first))
-        counts.append(len(calls))
-    # job with the graph version + ranking (skipped when the page is cached) + evidence + names
-    assert all(c in (3, 4) for c in counts), counts
+    # Reads a background match-table refresh left by earlier tests makes are not this request's.
+    background = {mq.STALE_JOBS, mq.STALE_LEARNERS, wq.ANY_WEBHOOK}
+    for _attempt in range(3):
+        counts = []
+        for first in (1, 20, 100, 100):
+            calls.clear()
+            _nodes(gql(api, key, CANDIDATES, job=job, first=first))
+            counts.append(sum(1 for c in calls if c not in background))
+        # job with the graph version + ranking (skipped when the page is cached) + evidence +
+        # names
+        assert all(c in (3, 4) for c in counts), counts
+        if counts[3] == 3:
+            break  # else that refresh finished between the two calls and moved the version
     assert counts[3] == 3  # the same page again comes from the ranking cache
 
 
