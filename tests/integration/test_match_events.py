@@ -89,6 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Receiver(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections when three workers send at once
     got: Received
 
 
@@ -464,9 +465,10 @@ def test_concurrent_workers_send_each_delivery_once_and_a_dead_workers_claim_exp
     another when the claim's lease runs out."""
     url, got = receiver
     s = scene
-    settings = seeded.settings.model_copy(
-        update={"webhook_allow_http": True, "webhook_allowlist": "127.0.0.1"}
-    )
+    settings = seeded.settings.model_copy(  # retries as quick as the app's (a slow machine
+        update={"webhook_allow_http": True, "webhook_allowlist": "127.0.0.1",  # may time out)
+                "webhook_retry_base_s": 0.3}
+    )  # fmt: skip
     count = 30
 
     def enqueue(learners: list[str], due: float, at: str = "00") -> dict[str, Any]:

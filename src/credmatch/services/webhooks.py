@@ -150,6 +150,9 @@ class DeliveryWorker:
                 except CredmatchError as e:  # Neo4j down: try again later
                     log.warning("webhook deliveries deferred: %s", e)
                     sent = 0
+                except Exception:  # a bug must not stop every later delivery: log, go on
+                    log.exception("webhook delivery pass failed; trying again")
+                    sent = 0
                 if sent:
                     continue  # there may be more due
                 idle_s = await self._idle_s()  # first: a cancel here leaves no coroutine behind
@@ -178,7 +181,12 @@ class DeliveryWorker:
             "at": _iso(datetime.fromtimestamp(now, UTC)),
         }
         claimed = await self._store.write(q.CLAIM_DUE, params, bump=False)
-        await asyncio.gather(*(self._deliver(client, row) for row in claimed))
+        outcomes = await asyncio.gather(
+            *(self._deliver(client, row) for row in claimed), return_exceptions=True
+        )
+        for row, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, BaseException):  # its claim runs out and another worker retries
+                log.warning("webhook delivery %s not recorded: %r", row["delivery"]["id"], outcome)
         return len(claimed)
 
     async def _deliver(self, client: httpx.AsyncClient, row: Record) -> None:
