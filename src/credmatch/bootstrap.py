@@ -65,6 +65,7 @@ class Container:
             self.store,
             retention_days=s.access_log_retention_days,
             flush_s=s.access_log_flush_s,
+            window_s=s.access_log_window_s,
             enabled=s.access_log,
         )
 

@@ -177,9 +177,18 @@ class JobPostingConnection:
     total_count: int
 
 
-@strawberry.type(description="One read of the learner's evidence by an organisation.")
+@strawberry.type(
+    description="Reads of the learner's evidence by one organisation's key, for one operation "
+    "and posting, within one window (an hour by default): how many, the first and the last."
+)
 class AccessEvent:
-    at: datetime
+    at: datetime = strawberry.field(
+        description="When the first of these reads happened (the same as firstAt).",
+        deprecation_reason="Use firstAt (and lastAt, count).",
+    )
+    first_at: datetime = strawberry.field(description="When the first of these reads happened.")
+    last_at: datetime = strawberry.field(description="When the last of these reads happened.")
+    count: int = strawberry.field(description="How many reads (1 or more).")
     organization: Organization | None
     key_id: strawberry.ID
     operation: str = strawberry.field(description="candidates, candidatesForSkills or skillGap.")
@@ -194,7 +203,9 @@ class AccessEventEdge:
     node: AccessEvent
 
 
-@strawberry.type(description="Who looked at a learner's evidence, newest first.")
+@strawberry.type(
+    description="Who looked at a learner's evidence, by each event's first read, newest first."
+)
 class AccessEventConnection:
     edges: list[AccessEventEdge]
     page_info: PageInfo
