@@ -13,11 +13,12 @@ so an old and a new log are measured in the same run. The ranked-page cache is o
 them, so every request ranks.
 
 The request mix is a recruiter UI's: each simulated recruiter (its own ``recruiter`` key) has a
-desk of ``--desk`` postings it works on, drawn once. A request is, with probability 0.8, one of
-its desk postings, page 1 (60 %), page 2 (25 %) or page 3 (15 %), pages 2 and 3 through the
-``endCursor`` of the page before it that this recruiter last fetched (page 1 when it has not
-fetched that yet); otherwise (0.2) page 1 of a random posting of the whole graph. Pages are
-``first: 20``, so every request shows (and logs) 20 learners.
+desk of ``--desk`` postings it works on, drawn once and kept for the whole run. A request is,
+with probability 0.8, one of its desk postings, page 1 (60 %), page 2 (25 %) or page 3
+(15 %), pages 2 and 3 through the ``endCursor`` of the page before it that this recruiter
+last fetched (page 1 when it has not fetched that yet); otherwise (0.2) page 1 of a random
+posting of the whole graph. Pages are ``first: 20``, so every request shows (and logs) 20
+learners.
 
 * sequential: one request at a time, the recruiters taking turns, every request sent to each
   API in turn (order alternating), so all see the same requests and the same machine load;
@@ -120,12 +121,15 @@ class Recruiter:
         self.cursors[(api, job, page)] = body["data"]["candidates"]["pageInfo"]["endCursor"]
 
 
-def recruiters(tokens: list[str], jobs: list[str], desk: int, seed: int) -> list[Recruiter]:
-    """Fresh recruiters: the same seed gives the same desks and the same request sequence."""
+def recruiters(
+    tokens: list[str], jobs: list[str], desk: int, seed: int, round_: int
+) -> list[Recruiter]:
+    """Fresh recruiters: recruiter i keeps its desk in every round (drawn from ``seed``); its
+    requests come from ``seed`` and ``round_``, the same for every API in a round."""
     out = []
     for i, token in enumerate(tokens):
-        rng = random.Random(seed * 1000 + i)
-        out.append(Recruiter(token, rng.sample(jobs, desk), rng))
+        desk_of = random.Random(f"{seed}-desk-{i}").sample(jobs, desk)
+        out.append(Recruiter(token, desk_of, random.Random(f"{seed}-{round_}-{i}")))
     return out
 
 
@@ -256,7 +260,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                 headers={"Authorization": f"Bearer {tokens[name][0]}"},
                 timeout=300.0,
             )
-        people = recruiters(tokens["log-on"], jobs, args.desk, args.seed)
+        people = recruiters(tokens["log-on"], jobs, args.desk, args.seed, 0)
         report["sequential"] = await sequential(
             clients,
             people,
@@ -275,7 +279,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
             if round_ % 2:
                 order.reverse()
             for name in order:
-                people = recruiters(tokens[name], jobs, args.desk, args.seed + 1 + round_)
+                people = recruiters(tokens[name], jobs, args.desk, args.seed, round_ + 1)
                 cpu = (cpu_s(apis[name][0].pid), cpu_s(neo4j_pid))
                 t = await concurrent(name, clients[name], people, jobs, args.duration, args.first)
                 await asyncio.sleep(2.0)  # the log's last flush lands in this API's CPU time

@@ -66,6 +66,7 @@ class Container:
             retention_days=s.access_log_retention_days,
             flush_s=s.access_log_flush_s,
             window_s=s.access_log_window_s,
+            repeat_flush_s=s.access_log_repeat_flush_s,
             enabled=s.access_log,
         )
 

@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     access_log_retention_days: int = Field(default=365, ge=1)
     access_log_flush_s: float = Field(default=1.0, gt=0)
     access_log_window_s: int = Field(default=3600, ge=0)
+    # Further reads of an event already written (count, last read) are written this often.
+    access_log_repeat_flush_s: float = Field(default=30.0, gt=0)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     rate_limit_per_s: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)

@@ -171,3 +171,29 @@ async def _close_writes_what_is_left() -> None:
 
 def test_close_writes_what_is_buffered() -> None:
     asyncio.run(_close_writes_what_is_left())
+
+
+async def _repeats_are_held() -> None:
+    log, writes, clock = make()
+    log.record(RECRUITER, "candidates", "job-1", ["l1"])
+    assert await log.flush() == 1
+    clock.now = T0 + timedelta(seconds=5)
+    log.record(RECRUITER, "candidates", "job-1", ["l1", "l2"])  # l1 again, l2 new
+    assert await log.flush() == 1  # l2's event at once; l1's further read is held
+    assert [r["learner"] for r in writes.batches[-1]] == ["l2"]
+    clock.now = T0 + timedelta(seconds=20)
+    log.record(RECRUITER, "candidates", "job-1", ["l1"])
+    assert await log.flush() == 0
+    clock.now = T0 + timedelta(seconds=35)  # 30 s after the first held read
+    assert await log.flush() == 2
+    [row] = writes.batches[-1]
+    assert (row["learner"], row["count"]) == ("l1", 2)
+    assert (row["first"], row["last"]) == (T0 + timedelta(seconds=5), T0 + timedelta(seconds=20))
+    clock.now = T0 + timedelta(seconds=36)
+    log.record(RECRUITER, "candidates", "job-1", ["l1"])
+    await log.close()  # a clean shutdown writes held reads too
+    assert [(r["learner"], r["count"]) for r in writes.batches[-1]] == [("l1", 1)]
+
+
+def test_further_reads_of_a_written_event_are_held_for_the_repeat_interval() -> None:
+    asyncio.run(_repeats_are_held())

@@ -6,7 +6,8 @@ request never waits for the log. Events older than the retention are pruned by t
 (at most once an hour). The buffer is bounded: when Neo4j cannot take writes for long, the
 oldest unwritten events are dropped with a warning rather than growing without limit. A
 process that stops flushes what it holds (``close``); a process that is killed loses at most
-the last ``flush_s`` seconds of reads.
+the last ``flush_s`` seconds of reads, and of reads adding to an event it has already written,
+at most the last ``repeat_flush_s`` seconds (see below).
 
 Reads are coalesced: the reads of one learner by one key, for one operation and posting, within
 one window of ``window_s`` seconds (aligned to the epoch, UTC; one hour by default) are one
@@ -15,6 +16,12 @@ those five values, so the buffer merges repeated reads before a flush and the wr
 into the event an earlier flush (or another API process) created. ``window_s=0`` keeps one event
 per read. What a learner is entitled to see (organisation, key, operation, posting, when) is
 all kept; only the times of the reads between an event's first and last are not.
+
+A read that starts an event is written within ``flush_s``. Further reads of an event this
+process has already written only raise its count and last read: they are held up to
+``repeat_flush_s`` (30 s) and written together, so a recruiter paging the same posting again
+and again costs the graph one small update per event every half minute rather than one per
+flush.
 """
 
 from __future__ import annotations
@@ -107,6 +114,7 @@ class AccessLog:
         retention_days: int = 365,
         flush_s: float = 1.0,
         window_s: int = 3600,
+        repeat_flush_s: float = 30.0,
         enabled: bool = True,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -114,6 +122,9 @@ class AccessLog:
         self._retention = timedelta(days=retention_days)
         self._flush_s = flush_s
         self._window_s = window_s
+        self._repeat = timedelta(seconds=repeat_flush_s)
+        self._written: set[str] = set()  # ids of events this process wrote in this window
+        self._written_window = -1
         self._enabled = enabled
         self._now = now
         self._pending: dict[str, _Pending] = {}  # by event id, oldest first
@@ -145,7 +156,10 @@ class AccessLog:
                 eid, at, at, 1, operation, principal.key_id, principal.org_id, learner, job_id
             )
         self._bound()
-        if self._task is None or self._task.done():
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._closed and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self._flush_later())
 
     def _bound(self) -> None:
@@ -157,15 +171,34 @@ class AccessLog:
         log.warning("access log buffer full: dropped the %d oldest unwritten events", extra)
 
     async def _flush_later(self) -> None:
-        await asyncio.sleep(self._flush_s)
-        await self.flush()
+        while True:  # until nothing is left (reads held for repeat_flush_s keep it going)
+            await asyncio.sleep(self._flush_s)
+            await self.flush()
+            if not self._pending or self._closed:
+                return
 
-    async def flush(self) -> int:
-        """Write what is buffered (and prune, at most hourly); returns the reads written.
-        Events that could not be written stay buffered for the next flush."""
+    def _due(self, final: bool) -> list[str]:
+        """Events to write now: new ones, and repeats held for ``repeat_flush_s``."""
+        now = self._now()
+        if self._window_s > 0:
+            window = int(now.timestamp()) // self._window_s
+            if window != self._written_window:  # a new window's reads have new ids
+                self._written.clear()
+                self._written_window = window
+        return [
+            eid
+            for eid, p in self._pending.items()
+            if final or eid not in self._written or now - p.first >= self._repeat
+        ]
+
+    async def flush(self, final: bool = False) -> int:
+        """Write what is due (everything when ``final``) and prune, at most hourly; returns
+        the reads written. Events that could not be written stay buffered for the next flush."""
         written = 0
-        while self._pending:
-            batch = [self._pending.pop(eid) for eid in list(islice(self._pending, WRITE_BATCH))]
+        due = self._due(final)
+        for start in range(0, len(due), WRITE_BATCH):
+            ids = [eid for eid in due[start : start + WRITE_BATCH] if eid in self._pending]
+            batch = [self._pending.pop(eid) for eid in ids]  # (some dropped while writing)
             try:
                 rows = [p.row() for p in batch]
                 await self._store.write(q.RECORD_ACCESS, {"rows": rows}, bump=False)
@@ -174,16 +207,23 @@ class AccessLog:
                 log.warning(
                     "access log write deferred (%d events buffered): %s", len(self._pending), e
                 )
-                if not self._closed:
-                    self._task = asyncio.create_task(self._flush_later())
+                self._schedule()
                 return written
             except asyncio.CancelledError:
                 self._restore(batch)  # close() cancelled the background flush mid-write
                 raise
             written += sum(p.count for p in batch)
+            self._remember(batch)
         if time.monotonic() - self._last_prune >= PRUNE_EVERY_S:
             await self.prune()
         return written
+
+    def _remember(self, batch: list[_Pending]) -> None:
+        if self._window_s <= 0:
+            return  # every read is its own event: nothing to add to
+        if len(self._written) + len(batch) > MAX_BUFFERED:
+            self._written.clear()  # only costs the next reads of these events a prompt write
+        self._written.update(p.id for p in batch)
 
     def _restore(self, batch: list[_Pending]) -> None:
         """Put an unwritten batch back in front, merged with reads buffered since."""
@@ -220,7 +260,7 @@ class AccessLog:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.flush()
+        await self.flush(final=True)
 
     async def page(
         self, learner_id: str, first: int, after: str | None, max_first: int
