@@ -55,14 +55,16 @@ async def _mine(log: AccessLog, learner: str, key: str) -> list[AccessEntry]:
 async def _coalesced(seeded: Seeded, principal: Principal) -> dict[str, Any]:
     container: Container = bootstrap(seeded.settings)
     clock = Clock()
-    log = AccessLog(container.store, window_s=3600, now=clock)
+    log = AccessLog(container.store, flush_s=3600, window_s=3600, now=clock)
     me, job = seeded.learner, "urn:test:job"
     try:
         log.record(principal, "candidates", job, [me, me])
         assert await log.flush() == 2
         clock.now = T0 + timedelta(minutes=40)
         log.record(principal, "candidates", job, [me])
-        assert await log.flush() == 1  # merged into the event the first flush created
+        assert await log.flush() == 0  # a further read of a written event is held...
+        clock.now += timedelta(seconds=30)
+        assert await log.flush() == 1  # ...30 s, then merged into the event written before
         first = await _mine(log, me, principal.key_id)
         clock.now = T0 + timedelta(hours=1)  # the next window
         log.record(principal, "candidates", job, [me])
@@ -73,6 +75,7 @@ async def _coalesced(seeded: Seeded, principal: Principal) -> dict[str, Any]:
         _, _, total = await log.page("urn:test:no-such-learner", 10, None, 100)
         return {"first": first, "later": later, "ghost": total}
     finally:
+        await log.close()
         await container.close()
 
 
@@ -99,12 +102,13 @@ def test_repeated_reads_are_one_event_across_flushes(seeded: Seeded, principal: 
 
 async def _per_read(seeded: Seeded, principal: Principal) -> list[AccessEntry]:
     container = bootstrap(seeded.settings)
-    log = AccessLog(container.store, window_s=0, now=Clock())
+    log = AccessLog(container.store, flush_s=3600, window_s=0, now=Clock())
     try:
         log.record(principal, "candidates", "urn:test:job", [seeded.learner, seeded.learner])
         await log.flush()
         return await _mine(log, seeded.learner, principal.key_id)
     finally:
+        await log.close()
         await container.close()
 
 
