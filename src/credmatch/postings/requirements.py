@@ -52,6 +52,7 @@ from credmatch.postings.model import DEFAULT_WEIGHTS, Requirement, Role, Section
 from credmatch.postings.statements import Span, clauses, items, sentences, trim
 
 _INLINE_LABEL: Final = re.compile(r"\s*(?P<label>[A-Za-z][\w '’/&-]{1,40}?)\s*:\s+(?=\S)")
+_JOINED: Final = re.compile(r"\s(and|&)\s", re.I)
 _EXTRACTED: Final = frozenset({Role.REQUIRED, Role.PREFERRED, Role.RESPONSIBILITY, Role.GENERAL})
 
 
@@ -180,8 +181,10 @@ def _required(statement: str, role: Role) -> bool:
 
 def _kind(item: str, statement: str, context: _Context) -> tuple[str, str]:
     """(kind, category): a condition wherever it stands, a duty in a duties section."""
-    if is_condition(item):
+    duty = context.role is Role.RESPONSIBILITY
+    # a duty that also names a condition ("Own data quality checks and on-call") stays a duty
+    if is_condition(item) and not (duty and _JOINED.search(item)):
         return "condition", "condition"
-    if context.role is Role.RESPONSIBILITY:
+    if duty:
         return "duty", "duty"
     return "skill", text_kind(item) or text_kind(statement) or context.kind or "skill"
