@@ -326,7 +326,7 @@ def test_schema_org_skills_join_the_statements_that_name_them() -> None:
             "skill",
             True,
             ("networking", "firewalls", "network security"),
-        ),  # fmt: skip
+        ),
         ("Willing to work a rotating shift pattern", "condition", False, ()),
         ("Incident response experience", "skill", False, ("incident response",)),
     ]
@@ -346,7 +346,7 @@ def test_a_skills_entry_no_statement_names_is_a_requirement_of_its_own() -> None
             True,
             "Requirements",
             ("joins", "aggregations", "window functions", "SQL"),
-        ),  # fmt: skip
+        ),
         ("Data analysis in Python (pandas) or R", True, "Requirements", ()),
         ("data visualisation", True, "skills", ()),
     ]
