@@ -160,7 +160,7 @@ async def link_skills(store: GraphStore, linker: SkillLinker, policy: LinkPolicy
             flat = linker.link([t for group in texts for t in group], top_k=policy.skills_per_text)
             payload, at = [], 0
             for r, group in zip(rows, texts, strict=True):
-                found = _best_skills(flat[at : at + len(group)], policy.skill_min_score)
+                found = best_skills(flat[at : at + len(group)], policy.skill_min_score)
                 at += len(group)
                 payload.append({"id": r["id"], "skills": found})
             links += sum(len(p["skills"]) for p in payload)
@@ -168,7 +168,7 @@ async def link_skills(store: GraphStore, linker: SkillLinker, policy: LinkPolicy
     return links
 
 
-def _best_skills(groups: Sequence[Sequence[Any]], min_score: float) -> list[dict[str, Any]]:
+def best_skills(groups: Sequence[Sequence[Any]], min_score: float) -> list[dict[str, Any]]:
     """Skill links of one text and its parts: each skill once, at its best score."""
     best: dict[str, float] = {}
     for found in groups:
