@@ -30,7 +30,7 @@ class LinkPolicy:
     skills_per_text: int = 3
     skill_min_score: float = 0.5
     min_via_skill: float = 0.6  # a taxonomy path this strong counts as satisfying evidence
-    evidence_floor: float = 0.0  # no SATISFIED_BY edge below this similarity (see queries)
+    evidence_floor: float = 0.30  # no SATISFIED_BY edge below this similarity (see queries)
 
 
 @dataclass
