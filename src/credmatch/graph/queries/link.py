@@ -15,7 +15,7 @@ ranking, the match table, explanations, gaps, skillGap) agrees without checking 
 from __future__ import annotations
 
 # Requirements every link query leaves out.
-_MATCHED = "coalesce({r}.kind, 'skill') <> 'condition'"
+_MATCHED = "coalesce(r.kind, 'skill') <> 'condition'"
 
 PENDING_ACHIEVEMENTS = """
 MATCH (a:Achievement) WHERE a.embedding IS NULL AND a.name IS NOT NULL
@@ -56,7 +56,7 @@ CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
 # Requirement -> Achievement from the requirement's side (a posting arrived) ...
 UNLINKED_REQUIREMENTS = f"""
 MATCH (r:Requirement) WHERE r.linkedAt IS NULL AND r.embedding IS NOT NULL
-  AND {_MATCHED.format(r="r")}
+  AND {_MATCHED}
 RETURN r.id AS id LIMIT $limit
 """
 
@@ -162,7 +162,7 @@ ORDER BY s.uri
 """
 
 UNNEEDED_REQUIREMENTS = f"""
-MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {_MATCHED.format(r="r")}
+MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {_MATCHED}
 RETURN r.id AS id, r.text AS text, coalesce(r.parts, []) AS parts LIMIT $limit
 """
 
