@@ -90,7 +90,7 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
         "minVia": policy.min_via_skill,
         "evidenceFloor": policy.evidence_floor,
     }
-    await store.write(q.PRUNE_WEAK_EVIDENCE, {"evidenceFloor": policy.evidence_floor})
+    await _apply_evidence_floor(store, policy.evidence_floor)
     reqs = await _drain(
         store,
         q.UNLINKED_REQUIREMENTS,
@@ -106,6 +106,13 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
         {**params, "k": policy.top_k * 8},
     )
     return reqs, achs
+
+
+async def _apply_evidence_floor(store: GraphStore, floor: float) -> None:
+    """Remove the links a raised evidence floor no longer allows (once per floor value)."""
+    rows = await store.read(q.EVIDENCE_FLOOR_IN_FORCE)
+    if not rows or rows[0]["floor"] != floor:
+        await store.write(q.PRUNE_WEAK_EVIDENCE, {"evidenceFloor": floor})
 
 
 async def _drain(

@@ -97,13 +97,15 @@ MATCH (j:JobPosting)-[:REQUIRES]->(r)
 SET j.matchesStale = true
 """
 
-# Evidence a raised floor no longer allows: done once per floor value (the graph records the
-# floor its edges were made under), flagging the postings whose rankings change.
+# Evidence a raised floor no longer allows: removed once per floor value (the graph records the
+# floor its edges were made under; the link pass reads it first and writes only on a change),
+# flagging the postings whose rankings change.
+EVIDENCE_FLOOR_IN_FORCE = "OPTIONAL MATCH (m:Meta {id: 'evidence'}) RETURN m.floor AS floor"
+
 PRUNE_WEAK_EVIDENCE = """
 MERGE (m:Meta {id: 'evidence'})
-WITH m, m.floor AS old
 SET m.floor = $evidenceFloor
-WITH old WHERE old IS NULL OR old <> $evidenceFloor
+WITH DISTINCT m
 MATCH (j:JobPosting)-[:REQUIRES]->(:Requirement)-[s:SATISFIED_BY]->(:Achievement)
 WHERE s.similarity < $evidenceFloor
 SET j.matchesStale = true
