@@ -103,6 +103,7 @@ class Container:
             cosine_floor=s.link_cosine_floor,
             cosine_full=s.link_cosine_full,
             skill_min_score=s.skill_min_score,
+            evidence_floor=s.evidence_floor,
         )
 
     def match_policy(self, verified_only: bool = False) -> MatchPolicy:

@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     link_cosine_floor: float = Field(default=0.30, ge=-1, le=1)  # similarity 0 at this cosine
     link_cosine_full: float = Field(default=0.65, ge=-1, le=1)  # similarity 1 from this cosine
     skill_min_score: float = Field(default=0.5, ge=0, le=1)
+    # The evidence floor: a requirement-achievement similarity (0-1, as shown on evidence)
+    # below which a credential is not plausibly about the requirement; such links are not
+    # made, so they count nowhere. Chosen on held-out validation data: docs/benchmarks.md.
+    evidence_floor: float = Field(default=0.30, ge=0, le=1)
     gap_threshold: float = Field(default=0.5, ge=0, le=1)
     unknown_issuer_weight: float = Field(default=0.5, ge=0, le=1)
     unverifiable_weight: float = Field(default=0.3, ge=0, le=1)
