@@ -12,10 +12,11 @@ left it unchanged); anything else takes the full pyld path, which applies every 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from cachetools import LRUCache
 
 from credmatch.credentials import canonical
 from credmatch.credentials.documents import DocumentStore
@@ -39,7 +40,7 @@ class TemplateExpander:
 
     def __init__(self, documents: DocumentStore) -> None:
         self._documents = documents
-        self._templates: OrderedDict[str, Template | None] = OrderedDict()
+        self._templates: LRUCache[str, Template | None] = LRUCache(MAX_SHAPES)
         self._prefixes: dict[str, frozenset[str]] = {}
 
     def expand(self, doc: dict[str, Any]) -> list[Any]:
@@ -69,8 +70,7 @@ class TemplateExpander:
 
     def _template(self, key: str, doc: dict[str, Any], keep: frozenset[int]) -> Template | None:
         if key in self._templates:
-            self._templates.move_to_end(key)
-            return self._templates[key]
+            return self._templates[key]  # and marks it most recently used
         placeholder_doc = _with_slots(doc, iter(range(1 << 30)), keep)
         # Raises for unsafe documents: the shape (and kept values) decide dropped terms,
         # types and relative IRIs exactly as for the document itself.
@@ -81,8 +81,6 @@ class TemplateExpander:
             template = Template(expanded, frozenset(iri_slots))
         # else a slot was transformed (e.g. inside an @json literal): always use pyld.
         self._templates[key] = template
-        if len(self._templates) > MAX_SHAPES:
-            self._templates.popitem(last=False)
         return template
 
     def _unsafe_iri_slots(
