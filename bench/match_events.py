@@ -72,7 +72,7 @@ async def _prepare(settings: Settings) -> dict[str, str]:
     try:
         await ensure_schema(container.store, settings.embedding_dimension)
         if not await container.store.read("MATCH (j:JobPosting) RETURN j.id AS id LIMIT 1"):
-            await load_seed(container, SEED, step=lambda s: print(s, file=sys.stderr))
+            await load_seed(container.seed_deps(), SEED, step=lambda s: print(s, file=sys.stderr))
         service = KeyService(container.store)
         admin = await service.create(Role.ADMIN, label="bench match events")
         board = await service.create(Role.JOBBOARD, org_id=ORG, org_name="Bench events")

@@ -74,7 +74,9 @@ async def _seed_small_graph(settings: Settings) -> tuple[str, str]:
     try:
         store = container.store
         await ensure_schema(store, settings.embedding_dimension)
-        verifier = container.verifier(trust=SEED / "trust.json", documents=[SEED / "documents"])
+        verifier = container.build_verifier(
+            trust=SEED / "trust.json", documents=[SEED / "documents"]
+        )
         files = [SEED / "credentials" / name for name in ("lakeshore-state.jsonl", "gsab.jsonl")]
         summary = await CredentialLoader(store).load(verify_paths(verifier, files))
         assert summary.loaded > 0 and summary.error is None

@@ -76,7 +76,7 @@ def seeded(neo4j_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
         container = bootstrap(settings)
         try:
             await ensure_schema(container.store, settings.embedding_dimension)
-            summary = await load_seed(container, SEED, step=lambda s: None)
+            summary = await load_seed(container.seed_deps(), SEED, step=lambda s: None)
             rows = await container.store.read(
                 "MATCH (l:Learner)-[:HOLDS]->(c:Credential {verdict: 'verified'}) "
                 "WITH l, count(c) AS n WHERE n >= 2 RETURN l.id AS id, l.discoverable AS d "

@@ -49,7 +49,7 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.container)
         self.matcher = self.container.matcher()
-        self.ingest = ApiIngest(self.container)
+        self.ingest = self.container.ingest()
 
 
 Info = StrawberryInfo[Context, Any]

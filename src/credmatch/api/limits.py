@@ -34,10 +34,9 @@ from strawberry.extensions import (
     query_depth_limiter,
 )
 
+# Defined with the paging rules (domain/), where the composition root reads it too.
+from credmatch.domain.paging import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 from credmatch.errors import CredmatchError, InputError
-
-MAX_PAGE_SIZE = 100
-"""The largest ``first`` any connection or list field accepts."""
 
 
 class RateLimitedError(CredmatchError):

@@ -423,7 +423,9 @@ class Mutation:
     async def submit_presentation(
         self, info: Info, presentation: t.JSON, issue_key: bool = False
     ) -> pt.PresentationReport | None:
-        outcome = await submit_presentation(info.context.container, presentation, issue_key)
+        outcome = await submit_presentation(
+            info.context.container.presentations(), presentation, issue_key
+        )
         return pt.presentation_report(outcome)
 
     @strawberry.mutation(
