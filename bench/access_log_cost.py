@@ -49,7 +49,7 @@ from credmatch.bootstrap import bootstrap
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import migrate_to_organizations
-from credmatch.keys import KeyService
+from credmatch.services.api_keys import KeyService
 
 COUNT_EVENTS = "MATCH (e:AccessEvent) RETURN count(e) AS n"
 

@@ -36,13 +36,14 @@ from synthetic_graph import bench_settings
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
 from credmatch.credentials.signing import sign_data_integrity
+from credmatch.domain.principal import Role
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.seed import load_seed
 
 REPO = Path(__file__).resolve().parents[1]

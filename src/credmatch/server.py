@@ -40,7 +40,7 @@ from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService
+from credmatch.services.api_keys import KeyService
 from credmatch.services.challenges import purge_expired_challenges
 from credmatch.services.webhooks import DeliveryWorker
 

@@ -20,8 +20,9 @@ from tests.conftest import issue_key
 from credmatch.api.auth import AuthGate, AuthSettings, load_auth_settings, principal_of
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
-from credmatch.keys import KeyService, Role, parse_key
+from credmatch.domain.principal import Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService, parse_key
 
 pytestmark = pytest.mark.neo4j
 

@@ -17,9 +17,10 @@ import uvicorn
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
+from credmatch.domain.principal import Role
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.catalog import load_learner_profiles
 from credmatch.services.credentials import CredentialLoader, verify_paths
 from credmatch.services.linking import link_all

@@ -15,10 +15,11 @@ from starlette.testclient import TestClient
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
+from credmatch.domain.principal import Role
 from credmatch.graph.schema import ensure_schema
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.seed import SeedLoadSummary, load_seed
 from tests.conftest import REPO
 

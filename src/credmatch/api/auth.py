@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from credmatch.api.http import error_response
 from credmatch.api.limits import RateLimitedError, RateLimiter
 from credmatch.config import ENV_PREFIX, Settings, load_settings
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import (
     CredmatchError,
     GraphError,
@@ -39,7 +40,7 @@ from credmatch.errors import (
     PermissionDeniedError,
 )
 from credmatch.graph.store import GraphStore
-from credmatch.keys import AuthenticationError, KeyService, Principal, Role
+from credmatch.services.api_keys import AuthenticationError, KeyService
 
 __all__ = [
     "KEYLESS_FIELDS",

@@ -10,7 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from credmatch.api import types as t
 from credmatch.bootstrap import Container
-from credmatch.keys import Principal
+from credmatch.domain.principal import Principal
 from credmatch.services import browse
 from credmatch.services.api_ingest import ApiIngest
 from credmatch.services.matching import Matcher

@@ -159,7 +159,7 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
 
 
 def _ingest_postings(args: argparse.Namespace) -> int:
-    from credmatch.keys import check_org_id
+    from credmatch.services.api_keys import check_org_id
     from credmatch.services.postings import load_postings
 
     org = check_org_id(args.org)

@@ -15,11 +15,12 @@ from credmatch.credentials.presentation import (
     PresentationVerifier,
 )
 from credmatch.credentials.verify import Verifier
+from credmatch.domain.principal import Role
 from credmatch.errors import GraphError, InputError
 from credmatch.graph.queries import presentations as q
 from credmatch.graph.store import GraphStore
-from credmatch.keys import IssuedKey, KeyService, Role
 from credmatch.services.api_ingest import CredentialResult
+from credmatch.services.api_keys import IssuedKey, KeyService
 from credmatch.services.challenges import consume_challenge
 from credmatch.services.credential_ids import refuse_taken
 from credmatch.services.credentials import CredentialLoader, reject_reason

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from credmatch.api.auth import POLICY, Action, Grant, require
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import PermissionDeniedError
-from credmatch.keys import AuthenticationError, Principal, Role
+from credmatch.services.api_keys import AuthenticationError
 
 # The policy as the issue states it, written out independently of POLICY.
 BROWSING = {"browse", "linkSkills", "viewer"}

@@ -21,12 +21,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import base58
 from cachetools import LRUCache, TTLCache
 
+from credmatch.domain.principal import ORG_ROLES, Principal, Role
 from credmatch.errors import (
     CredmatchError,
     GraphError,
@@ -55,32 +55,9 @@ class AuthenticationError(CredmatchError):
     code = "UNAUTHENTICATED"
 
 
-class Role(StrEnum):
-    RECRUITER = "recruiter"
-    JOBBOARD = "jobboard"
-    ISSUER = "issuer"
-    LEARNER = "learner"
-    ADMIN = "admin"
-
-
-# Roles whose keys act for an organisation; admin and learner keys belong to none.
-ORG_ROLES = frozenset({Role.RECRUITER, Role.JOBBOARD, Role.ISSUER})
 DEFAULT_ORG = "default"  # where keys made without --org (and before organisations) belong
 _ORG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_ISSUERS = 50
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who a request acts as: the key's id, its role, for learner keys the learner, for
-    recruiter, job-board and issuer keys the organisation, and for issuer keys the issuer ids
-    whose credentials it may load."""
-
-    key_id: str
-    role: Role
-    learner_id: str | None = None
-    org_id: str | None = None
-    issuer_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
