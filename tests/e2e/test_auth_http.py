@@ -17,7 +17,7 @@ from starlette.routing import Route, request_response
 from starlette.testclient import TestClient
 from tests.conftest import issue_key
 
-from credmatch.api.auth import AuthGate, AuthSettings, load_auth_settings, principal_of
+from credmatch.api.auth import AuthGate, load_auth_settings, principal_of
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
 from credmatch.domain.principal import Role
@@ -137,7 +137,7 @@ def test_the_gate_hands_the_principal_to_the_app(neo4j_settings: Settings) -> No
         yield
         await app.state.container.close()
 
-    gate = AuthGate(request_response(echo), AuthSettings())
+    gate = AuthGate(request_response(echo), Settings())
     app = Starlette(routes=[Route("/echo", gate, methods=["POST"])], lifespan=lifespan)
     token = issue_key(neo4j_settings, Role.LEARNER, learner_id="L-77")
     with TestClient(app) as c:

@@ -50,7 +50,7 @@ class RateLimitedError(CredmatchError):
 
 
 class LimitSettings(Protocol):
-    """The settings :func:`schema_extensions` reads (``AuthSettings`` now, ``Settings`` later)."""
+    """The settings :func:`schema_extensions` reads (the one ``Settings`` class)."""
 
     @property
     def max_query_depth(self) -> int: ...

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from credmatch.credentials import canonical, proofs, vcjwt
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase
+from credmatch.credentials.key_codec import KeyFormatError, decode_multibase
 from credmatch.credentials.methods import MethodError, ResolvedMethod, public_key, resolve_method
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_list
@@ -44,6 +44,8 @@ class Expected:
 
 
 class ProofRefusedError(Exception):
+    """The holder's proof is refused; ``code`` is the failed check's code (see refused())."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code

@@ -20,7 +20,7 @@ from jwt.algorithms import get_default_algorithms
 from jwt.exceptions import DecodeError, InvalidKeyError, InvalidTokenError
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase, public_key_from_jwk
+from credmatch.credentials.key_codec import KeyFormatError, decode_multibase, public_key_from_jwk
 from credmatch.credentials.methods import (
     MethodError,
     ResolvedMethod,
@@ -31,7 +31,7 @@ from credmatch.credentials.methods import (
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_strings, first_subject, issuer_id, parse_time
 from credmatch.credentials.proofs import ProofChecks, not_checked
-from credmatch.credentials.schema import VC2_CONTEXT
+from credmatch.credentials.schema_check import VC2_CONTEXT
 from credmatch.errors import CredentialFormatError
 
 ALGORITHMS = ("RS256", "ES256", "EdDSA")

@@ -28,7 +28,7 @@ from cachetools import LRUCache, TTLCache
 
 from credmatch.domain.principal import ORG_ROLES, Principal, Role
 from credmatch.errors import (
-    CredmatchError,
+    AuthenticationError,
     GraphError,
     GraphUnavailableError,
     InputError,
@@ -47,12 +47,6 @@ _KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _HASH_SCHEME = "sha256:"
 MAX_LABEL_LENGTH = 200
 _MAX_CACHED = 10_000  # verified plus refused ids held in memory, oldest dropped first
-
-
-class AuthenticationError(CredmatchError):
-    """The request carries no API key, a malformed one, or one that is unknown or revoked."""
-
-    code = "UNAUTHENTICATED"
 
 
 DEFAULT_ORG = "default"  # where keys made without --org (and before organisations) belong

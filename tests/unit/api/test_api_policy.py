@@ -4,8 +4,7 @@ import pytest
 
 from credmatch.api.auth import POLICY, Action, Grant, require
 from credmatch.domain.principal import Principal, Role
-from credmatch.errors import PermissionDeniedError
-from credmatch.services.api_keys import AuthenticationError
+from credmatch.errors import AuthenticationError, PermissionDeniedError
 
 # The policy as the issue states it, written out independently of POLICY.
 BROWSING = {"browse", "linkSkills", "viewer"}
