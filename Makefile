@@ -24,6 +24,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports  # the layers' import contracts, pyproject.toml [tool.importlinter]
 
 typecheck: install
 	$(BIN)/mypy

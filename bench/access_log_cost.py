@@ -60,7 +60,7 @@ from credmatch.bootstrap import bootstrap
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService
+from credmatch.services.api_keys import KeyService
 
 COUNT_EVENTS = (
     "MATCH (e:AccessEvent) WHERE e.keyId IN $keys "

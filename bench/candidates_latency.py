@@ -53,7 +53,7 @@ from credmatch.domain.model import RequirementSpec
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService
+from credmatch.services.api_keys import KeyService
 from credmatch.services.linking import LinkPolicy
 from credmatch.services.matching import (
     CandidateFilter,

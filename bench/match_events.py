@@ -36,13 +36,14 @@ from synthetic_graph import bench_settings
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
 from credmatch.credentials.signing import sign_data_integrity
+from credmatch.domain.principal import Role
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.seed import load_seed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,7 +73,7 @@ async def _prepare(settings: Settings) -> dict[str, str]:
     try:
         await ensure_schema(container.store, settings.embedding_dimension)
         if not await container.store.read("MATCH (j:JobPosting) RETURN j.id AS id LIMIT 1"):
-            await load_seed(container, SEED, step=lambda s: print(s, file=sys.stderr))
+            await load_seed(container.seed_deps(), SEED, step=lambda s: print(s, file=sys.stderr))
         service = KeyService(container.store)
         admin = await service.create(Role.ADMIN, label="bench match events")
         board = await service.create(Role.JOBBOARD, org_id=ORG, org_name="Bench events")

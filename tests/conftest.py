@@ -12,9 +12,10 @@ import pytest
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings, load_settings
+from credmatch.domain.principal import Role
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
+from credmatch.services.api_keys import KeyService
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from credmatch.config import Settings
 from credmatch.credentials.documents import DocumentStore
+from credmatch.credentials.presentation import PresentationLimits
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
 from credmatch.domain.model import MatchPolicy, TrustPolicy
+from credmatch.domain.paging import MAX_PAGE_SIZE
 from credmatch.embeddings import (
     CachedEmbedder,
     Embedder,
     EmbeddingCache,
     SentenceTransformerEmbedder,
 )
-from credmatch.errors import CredmatchError
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
 from credmatch.services.access_log import AccessLog
+from credmatch.services.api_ingest import ApiIngest
 from credmatch.services.events import EventBus
-from credmatch.services.linking import LinkPolicy, LinkSummary, link_all, load_skill_linker
-from credmatch.services.match_table import EventOptions, MatchRefresh, refresh_matches
+from credmatch.services.linking import LinkPolicy, LinkSummary
+from credmatch.services.match_table import EventOptions, MatchRefresh
 from credmatch.services.matching import Matcher
+from credmatch.services.presentations import PresentationDeps
 from credmatch.services.ranking_cache import RankingCache
-
-log = logging.getLogger("credmatch.matches")
+from credmatch.services.scheduling import LinkScheduler
+from credmatch.services.seed import SeedDeps
 
 
 @dataclass
@@ -38,7 +38,8 @@ class Container:
     """What one running credmatch (API process or CLI command) shares.
 
     The model, the verifier and the skill linker are built on first use: a command that
-    does not need them never pays for loading them.
+    does not need them never pays for loading them. Services get what they use from here
+    (store, embedder, verifier, the link scheduler); none of them imports this module.
     """
 
     settings: Settings
@@ -46,16 +47,13 @@ class Container:
     embedder_override: Embedder | None = None
     _embedder: Embedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
-    _linker: SkillLinker | None = field(default=None, init=False)
+    _verifier: Verifier | None = field(default=None, init=False)
     ranking_cache: RankingCache | None = field(default=None, init=False)
-    link_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
-    refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
-    _refreshing: asyncio.Task[None] | None = field(default=None, init=False)
-    _refresh_again: bool = field(default=False, init=False)
     access_log: AccessLog = field(init=False)
     # Match events: refreshes publish score changes here (subscriptions listen; the webhook
     # delivery worker is woken); webhook deliveries are stored by the refresh itself.
     events: EventBus = field(default_factory=EventBus, init=False)
+    links: LinkScheduler = field(init=False)
 
     def __post_init__(self) -> None:
         if self.settings.ranking_cache_size > 0:
@@ -69,6 +67,9 @@ class Container:
             repeat_flush_s=s.access_log_repeat_flush_s,
             enabled=s.access_log,
         )
+        self.links = LinkScheduler(
+            self.store, self.embedder, self.link_policy(), self.match_policy(), self.event_options()
+        )
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -80,9 +81,18 @@ class Container:
             self._embedder = CachedEmbedder(inner, self._cache)
         return self._embedder
 
-    def verifier(
+    def verifier(self) -> Verifier:
+        """The process's verifier over the configured document store and trust registry,
+        built once (its document, context and template caches serve every request)."""
+        if self._verifier is None:
+            self._verifier = self.build_verifier()
+        return self._verifier
+
+    def build_verifier(
         self, trust: Path | None = None, documents: list[Path] | None = None, **options: object
     ) -> Verifier:
+        """A new verifier; ``documents`` go before the configured document folders and
+        ``trust`` replaces the configured registry (the seed and ``credmatch verify``)."""
         s = self.settings
         store = DocumentStore(
             dirs=[*(documents or []), *s.document_dirs],
@@ -95,6 +105,26 @@ class Container:
         trust_file = trust or s.trust_registry
         registry = TrustRegistry.from_file(trust_file) if trust_file else TrustRegistry.empty()
         return Verifier(VerifyOptions(documents=store, trust=registry, **options))  # type: ignore[arg-type]
+
+    def presentations(self) -> PresentationDeps:
+        """What the presentation services use: store, verifier, limits, links."""
+        s = self.settings
+        limits = PresentationLimits(s.max_presentation_bytes, s.max_presentation_credentials)
+        return PresentationDeps(self.store, self.verifier(), limits, s.domain, self.links)
+
+    def seed_deps(self) -> SeedDeps:
+        """What loading a seed folder uses; its verifier adds the seed's documents and trust."""
+
+        def verifier_for(seed_dir: Path) -> Verifier:
+            return self.build_verifier(
+                trust=seed_dir / "trust.json", documents=[seed_dir / "documents"]
+            )
+
+        return SeedDeps(self.store, verifier_for, self.links, self.settings.ingest_batch_size)
+
+    def ingest(self) -> ApiIngest:
+        """The API's postings and credentials writes."""
+        return ApiIngest(self.store, self.verifier, self.links)
 
     def link_policy(self) -> LinkPolicy:
         s = self.settings
@@ -110,65 +140,29 @@ class Container:
         return match_policy(self.settings, verified_only)
 
     def matcher(self) -> Matcher:
-        from credmatch.api.limits import MAX_PAGE_SIZE
-
         return Matcher(self.store, self.match_policy(), MAX_PAGE_SIZE, self.ranking_cache)
 
     async def skill_linker(self, refresh: bool = False) -> SkillLinker | None:
-        if self._linker is None or refresh:
-            self._linker = await load_skill_linker(self.store, self.embedder())
-        return self._linker
+        return await self.links.skill_linker(refresh)
 
     async def relink(self, refresh_linker: bool = False, matches: bool = True) -> LinkSummary:
-        """Embed and link whatever is pending, then (``matches``) bring the match table up
-        to date.
-
-        One at a time per process: concurrent passes would only race for the same pending
-        nodes. Everything works off what is flagged or pending in the graph, so a pass that
-        fails is finished by the next one."""
-        async with self.link_lock:
-            linker = await self.skill_linker(refresh=refresh_linker)
-            summary = await link_all(self.store, self.embedder(), self.link_policy(), linker)
-        if matches:
-            summary.matches = await self.refresh_matches()
-        return summary
+        """See LinkScheduler.relink."""
+        return await self.links.relink(refresh_linker, matches)
 
     def refresh_soon(self) -> None:
-        """Refresh the match table in a background task (API writes: the response does not
-        wait for it; rankings are computed live until it is done). Calls while one runs
-        coalesce into one more pass."""
-        if self._refreshing is not None and not self._refreshing.done():
-            self._refresh_again = True
-            return
-        self._refreshing = asyncio.create_task(self._refresh_passes())
-
-    async def _refresh_passes(self) -> None:
-        while True:
-            self._refresh_again = False
-            try:
-                await self.refresh_matches()
-            except CredmatchError as e:  # flags stay set: the next pass or write retries
-                log.warning("match table refresh deferred: %s", e)
-            if not self._refresh_again:
-                return
+        """See LinkScheduler.refresh_soon."""
+        self.links.refresh_soon()
 
     async def refresh_matches(self) -> MatchRefresh:
-        """Only the match-table refresh (no model needed), one pass at a time per process.
-        Its own lock: a long posting rebuild must not hold up the next write's linking."""
-        async with self.refresh_lock:
-            return await refresh_matches(
-                self.store, self.match_policy(), events=self.event_options()
-            )
+        """See LinkScheduler.refresh_matches."""
+        return await self.links.refresh_matches()
 
     def event_options(self) -> EventOptions:
         """What writes that produce match events need: this process's bus, retry window."""
         return EventOptions(self.events, self.settings.webhook_retry_for_s)
 
     async def close(self) -> None:
-        if self._refreshing is not None and not self._refreshing.done():
-            self._refreshing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refreshing
+        await self.links.close()
         await self.access_log.close()  # what is buffered is written before the driver closes
         await self.store.close()
         if self._cache is not None:

@@ -25,7 +25,6 @@ from credmatch import __version__
 from credmatch.api import vcapi
 from credmatch.api.auth import (
     AuthGate,
-    AuthSettings,
     anonymous_limiter,
     bearer_token,
     principal_of,
@@ -40,7 +39,7 @@ from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings, load_settings
 from credmatch.errors import CredmatchError
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService
+from credmatch.services.api_keys import KeyService
 from credmatch.services.challenges import purge_expired_challenges
 from credmatch.services.webhooks import DeliveryWorker
 
@@ -49,7 +48,7 @@ WEB_DIR = Path(__file__).parent / "web"
 
 
 class _GraphQLApp(GraphQLView):
-    def __init__(self, app: Starlette, auth: AuthSettings, **kwargs: Any) -> None:
+    def __init__(self, app: Starlette, auth: Settings, **kwargs: Any) -> None:
         super().__init__(
             build_schema(schema_extensions(auth)),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -92,7 +91,7 @@ class _GraphQLApp(GraphQLView):
         return self._keys[1]
 
 
-def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, auth: Settings | None = None) -> Starlette:
     """Build the app; its lifespan opens the Neo4j driver (and model) and closes them."""
     settings = settings or load_settings()
     auth = auth or settings
@@ -141,7 +140,7 @@ def create_app(settings: Settings | None = None, *, auth: AuthSettings | None = 
     return app
 
 
-def _vc_api_routes(auth: AuthSettings) -> list[Route]:
+def _vc_api_routes(auth: Settings) -> list[Route]:
     """The VC-API verifier endpoints, behind API keys (any role)."""
     return [
         Route(path, AuthGate(request_response(endpoint), auth, keyless=False), methods=["POST"])

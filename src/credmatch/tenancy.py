@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from credmatch.domain.principal import ORG_ROLES, Principal, Role
 from credmatch.errors import NotFoundError, PermissionDeniedError
-from credmatch.keys import DEFAULT_ORG, ORG_ROLES, Principal, Role
+from credmatch.services.api_keys import DEFAULT_ORG
 
 __all__ = [
     "DEFAULT_ORG",

@@ -21,7 +21,7 @@ from tests.support.serve import serving
 
 from credmatch.api.view import GRAPHIQL_CSP
 from credmatch.config import Settings
-from credmatch.keys import Role
+from credmatch.domain.principal import Role
 
 pytestmark = [
     pytest.mark.browser,

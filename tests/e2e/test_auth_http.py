@@ -17,11 +17,12 @@ from starlette.routing import Route, request_response
 from starlette.testclient import TestClient
 from tests.conftest import issue_key
 
-from credmatch.api.auth import AuthGate, AuthSettings, load_auth_settings, principal_of
+from credmatch.api.auth import AuthGate, load_auth_settings, principal_of
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
-from credmatch.keys import KeyService, Role, parse_key
+from credmatch.domain.principal import Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService, parse_key
 
 pytestmark = pytest.mark.neo4j
 
@@ -136,7 +137,7 @@ def test_the_gate_hands_the_principal_to_the_app(neo4j_settings: Settings) -> No
         yield
         await app.state.container.close()
 
-    gate = AuthGate(request_response(echo), AuthSettings())
+    gate = AuthGate(request_response(echo), Settings())
     app = Starlette(routes=[Route("/echo", gate, methods=["POST"])], lifespan=lifespan)
     token = issue_key(neo4j_settings, Role.LEARNER, learner_id="L-77")
     with TestClient(app) as c:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from tests.conftest import issue_key
 
 from credmatch.config import Settings
-from credmatch.keys import Role
+from credmatch.domain.principal import Role
 from credmatch.server import create_app
 
 pytestmark = pytest.mark.neo4j

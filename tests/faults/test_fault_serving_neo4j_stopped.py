@@ -17,9 +17,10 @@ import uvicorn
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
+from credmatch.domain.principal import Role
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.catalog import load_learner_profiles
 from credmatch.services.credentials import CredentialLoader, verify_paths
 from credmatch.services.linking import link_all
@@ -74,7 +75,9 @@ async def _seed_small_graph(settings: Settings) -> tuple[str, str]:
     try:
         store = container.store
         await ensure_schema(store, settings.embedding_dimension)
-        verifier = container.verifier(trust=SEED / "trust.json", documents=[SEED / "documents"])
+        verifier = container.build_verifier(
+            trust=SEED / "trust.json", documents=[SEED / "documents"]
+        )
         files = [SEED / "credentials" / name for name in ("lakeshore-state.jsonl", "gsab.jsonl")]
         summary = await CredentialLoader(store).load(verify_paths(verifier, files))
         assert summary.loaded > 0 and summary.error is None

@@ -138,7 +138,7 @@ def hostile_settings(neo4j_settings: Any, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="session")
 def hostile_keys(hostile_settings: Any) -> dict[str, str]:
     """One key per role (the learner key is bound to learner ``hostile-learner``)."""
-    from credmatch.keys import Role
+    from credmatch.domain.principal import Role
     from tests.conftest import issue_key
 
     return {

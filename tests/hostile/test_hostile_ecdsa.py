@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from credmatch.credentials import signing
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import decode_multibase, encode_base58btc
+from credmatch.credentials.key_codec import decode_multibase, encode_base58btc
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
 from tests.hostile.conftest import CREATED, NOW, badge, write_store

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import encode_base58btc
+from credmatch.credentials.key_codec import encode_base58btc
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
 from tests.hostile.conftest import NOW, badge

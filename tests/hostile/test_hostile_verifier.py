@@ -413,7 +413,7 @@ def _signed_proof(
     options: dict[str, Any],
 ) -> dict[str, Any]:
     """A jcs proof by ``key`` over ``doc`` whose signed options include ``options``."""
-    from credmatch.credentials.keys import encode_base58btc
+    from credmatch.credentials.key_codec import encode_base58btc
 
     proof: dict[str, Any] = {
         "type": "DataIntegrityProof",

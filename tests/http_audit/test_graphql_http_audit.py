@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from credmatch.config import Settings
-from credmatch.keys import Role
+from credmatch.domain.principal import Role
 from tests.conftest import issue_key
 from tests.support.serve import serving
 

@@ -11,7 +11,8 @@ from starlette.testclient import TestClient
 from tests.support.seeded import Seeded, first_job
 
 from credmatch.bootstrap import bootstrap
-from credmatch.keys import KeyService, Role
+from credmatch.domain.principal import Role
+from credmatch.services.api_keys import KeyService
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 

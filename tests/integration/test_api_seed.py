@@ -396,7 +396,7 @@ def test_a_learner_who_has_not_consented_still_sees_their_own_gap(
 ) -> None:
     from tests.conftest import issue_key
 
-    from credmatch.keys import Role
+    from credmatch.domain.principal import Role
 
     key = issue_key(seeded.settings, Role.LEARNER, learner_id=seeded.hidden_learner)
     job = first_job(api, seeded.keys["recruiter"], "Cloud")

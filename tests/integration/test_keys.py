@@ -10,9 +10,10 @@ import pytest
 from credmatch.bootstrap import Container, bootstrap
 from credmatch.cli import keys as keys_cli
 from credmatch.config import Settings
-from credmatch.errors import InputError, NotFoundError
+from credmatch.domain.principal import Principal, Role
+from credmatch.errors import AuthenticationError, InputError, NotFoundError
 from credmatch.graph.schema import ensure_schema, migrate_to_organizations
-from credmatch.keys import AuthenticationError, KeyService, Principal, Role, parse_key
+from credmatch.services.api_keys import KeyService, parse_key
 from credmatch.services.orgs import list_orgs
 
 pytestmark = [pytest.mark.anyio, pytest.mark.neo4j]

@@ -32,11 +32,12 @@ from tests.support.serve import serving
 
 from credmatch.bootstrap import bootstrap
 from credmatch.credentials.signing import sign_data_integrity
+from credmatch.domain.principal import Role
 from credmatch.graph.queries import webhooks as wq
-from credmatch.keys import KeyService, Role
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
+from credmatch.services.api_keys import KeyService
 from credmatch.services.webhooks import DeliveryWorker, Registration, Webhooks
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]

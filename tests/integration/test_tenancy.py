@@ -21,11 +21,12 @@ from tests.support.seeded import Seeded, first_job, gql, run, seed_path
 
 from credmatch.bootstrap import bootstrap
 from credmatch.credentials.signing import sign_data_integrity
-from credmatch.keys import KeyService, Role
+from credmatch.domain.principal import Role
 from credmatch.seed.generate import context_store
 from credmatch.seed.identities import issuer_identity
 from credmatch.seed.issuers import ISSUERS
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 

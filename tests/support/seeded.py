@@ -15,10 +15,11 @@ from starlette.testclient import TestClient
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
+from credmatch.domain.principal import Role
 from credmatch.graph.schema import ensure_schema
 from credmatch.graph.store import GraphStore
-from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.seed import SeedLoadSummary, load_seed
 from tests.conftest import REPO
 
@@ -79,7 +80,7 @@ def seeded(neo4j_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
         container = bootstrap(settings)
         try:
             await ensure_schema(container.store, settings.embedding_dimension)
-            summary = await load_seed(container, SEED, step=lambda s: None)
+            summary = await load_seed(container.seed_deps(), SEED, step=lambda s: None)
             rows = await container.store.read(
                 "MATCH (l:Learner)-[:HOLDS]->(c:Credential {verdict: 'verified'}) "
                 "WITH l, count(c) AS n WHERE n >= 2 RETURN l.id AS id, l.discoverable AS d "

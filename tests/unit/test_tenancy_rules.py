@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import PermissionDeniedError
-from credmatch.keys import Principal, Role
 from credmatch.tenancy import (
     check_org_write,
     logs_access,

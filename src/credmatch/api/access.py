@@ -8,8 +8,8 @@ import strawberry
 
 from credmatch.api import types as t
 from credmatch.api.limits import MAX_PAGE_SIZE
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import PermissionDeniedError
-from credmatch.keys import Principal, Role
 
 
 def _principal(info: strawberry.Info[Any, Any]) -> Principal:

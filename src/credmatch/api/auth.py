@@ -31,7 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from credmatch.api.http import error_response
 from credmatch.api.limits import RateLimitedError, RateLimiter
 from credmatch.config import ENV_PREFIX, Settings, load_settings
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import (
+    AuthenticationError,
     CredmatchError,
     GraphError,
     GraphUnavailableError,
@@ -39,14 +41,13 @@ from credmatch.errors import (
     PermissionDeniedError,
 )
 from credmatch.graph.store import GraphStore
-from credmatch.keys import AuthenticationError, KeyService, Principal, Role
+from credmatch.services.api_keys import KeyService
 
 __all__ = [
     "KEYLESS_FIELDS",
     "POLICY",
     "Action",
     "AuthGate",
-    "AuthSettings",
     "Grant",
     "Principal",
     "Role",
@@ -57,10 +58,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("credmatch.api.auth")
-
-
-# Access-control and abuse-limit settings live in the one Settings class (config.py).
-AuthSettings = Settings
 
 
 def load_auth_settings(**overrides: Any) -> Settings:
@@ -193,7 +190,7 @@ class UnsupportedMediaTypeError(InputError):
 
 
 class _DisconnectedError(Exception):
-    pass
+    """The client disconnected while its request body was being read: nothing to answer."""
 
 
 class AuthGate:
@@ -202,7 +199,7 @@ class AuthGate:
     def __init__(
         self,
         app: ASGIApp,
-        settings: AuthSettings,
+        settings: Settings,
         anonymous: RateLimiter | None = None,
         *,
         keyless: bool = True,
@@ -287,7 +284,7 @@ class AuthGate:
         return max(1, len(operations))
 
 
-def anonymous_limiter(settings: AuthSettings) -> RateLimiter:
+def anonymous_limiter(settings: Settings) -> RateLimiter:
     """The per-client-address limiter for requests without an API key."""
     return RateLimiter(settings.anonymous_rate_limit_per_s, settings.anonymous_rate_limit_burst)
 

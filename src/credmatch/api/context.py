@@ -10,7 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from credmatch.api import types as t
 from credmatch.bootstrap import Container
-from credmatch.keys import Principal
+from credmatch.domain.principal import Principal
 from credmatch.services import browse
 from credmatch.services.api_ingest import ApiIngest
 from credmatch.services.matching import Matcher
@@ -49,7 +49,7 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.container)
         self.matcher = self.container.matcher()
-        self.ingest = ApiIngest(self.container)
+        self.ingest = self.container.ingest()
 
 
 Info = StrawberryInfo[Context, Any]

@@ -16,8 +16,8 @@ from credmatch.api.auth import require
 from credmatch.api.context import Info
 from credmatch.api.limits import check_page_size
 from credmatch.domain.events import ScoreChange, crossing
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import CredmatchError, InputError
-from credmatch.keys import Principal, Role
 from credmatch.services.matching import JobView
 from credmatch.services.webhooks import Registration, Webhooks
 from credmatch.tenancy import DEFAULT_ORG, check_org_write, logs_access

@@ -34,10 +34,9 @@ from strawberry.extensions import (
     query_depth_limiter,
 )
 
+# Defined with the paging rules (domain/), where the composition root reads it too.
+from credmatch.domain.paging import MAX_PAGE_SIZE as MAX_PAGE_SIZE
 from credmatch.errors import CredmatchError, InputError
-
-MAX_PAGE_SIZE = 100
-"""The largest ``first`` any connection or list field accepts."""
 
 
 class RateLimitedError(CredmatchError):
@@ -51,7 +50,7 @@ class RateLimitedError(CredmatchError):
 
 
 class LimitSettings(Protocol):
-    """The settings :func:`schema_extensions` reads (``AuthSettings`` now, ``Settings`` later)."""
+    """The settings :func:`schema_extensions` reads (the one ``Settings`` class)."""
 
     @property
     def max_query_depth(self) -> int: ...

@@ -19,8 +19,8 @@ from credmatch.api.context import Info
 from credmatch.api.errors import ErrorPolicy
 from credmatch.api.inputs import CandidateFilterInput, JobPostingInput, to_filter, to_posting
 from credmatch.api.limits import MAX_PAGE_SIZE, check_page_size
+from credmatch.domain.principal import Principal
 from credmatch.errors import InputError, NotFoundError
-from credmatch.keys import Principal
 from credmatch.services import browse, privacy
 from credmatch.services.challenges import issue_challenge
 from credmatch.services.matching import JobView, adhoc_requirements
@@ -424,7 +424,9 @@ class Mutation:
     async def submit_presentation(
         self, info: Info, presentation: t.JSON, issue_key: bool = False
     ) -> pt.PresentationReport | None:
-        outcome = await submit_presentation(info.context.container, presentation, issue_key)
+        outcome = await submit_presentation(
+            info.context.container.presentations(), presentation, issue_key
+        )
         return pt.presentation_report(outcome)
 
     @strawberry.mutation(

@@ -13,7 +13,6 @@ from credmatch.domain.cover import Recommendation as DomainRecommendation
 from credmatch.domain.model import Coverage as DomainCoverage
 from credmatch.domain.model import Evidence as DomainEvidence
 from credmatch.domain.model import Match as DomainMatch
-from credmatch.domain.model import RequirementSpec
 from credmatch.domain.paging import Page
 from credmatch.services.api_ingest import CredentialResult
 from credmatch.services.matching import CandidatePage, JobView, LearnerInfo, RequirementView
@@ -482,12 +481,6 @@ def recommendation(
         closes=[reqs[r.id] for r in rec.closes],
         gap_weight_closed=round(rec.gap_weight_closed, 4),
     )
-
-
-def gap_requirements(
-    gaps: tuple[RequirementSpec, ...], reqs: dict[str, Requirement]
-) -> list[Requirement]:
-    return [reqs[g.id] for g in gaps]
 
 
 def ingest_report(results: list[CredentialResult]) -> IngestReport:

@@ -57,7 +57,7 @@ async def verify_credential(request: Request) -> JSONResponse:
     credential = body.get("verifiableCredential")
     if not isinstance(credential, dict | str):
         return _invalid("verifiableCredential: a credential object (or VC-JWT string) is required")
-    reports = await check_credential(request.app.state.container, credential)
+    reports = await check_credential(request.app.state.container.verifier(), credential)
     first, nested = reports[0], reports[1:]
     result = _result(first.checks)
     for report in nested:  # a CLR's nested credentials: reported, not part of its own verdict
@@ -78,7 +78,8 @@ async def verify_presentation(request: Request) -> JSONResponse:
     challenge, domain = options.get("challenge"), options.get("domain")
     if not all(v is None or isinstance(v, str) for v in (challenge, domain)):
         return _invalid("options.challenge and options.domain must be strings")
-    result = await check_presentation(request.app.state.container, presentation, domain, challenge)
+    deps = request.app.state.container.presentations()
+    result = await check_presentation(deps, presentation, domain, challenge)
     shaped, valid = _presentation_result(result, challenge, domain)
     return JSONResponse(shaped, status_code=200 if valid else 400)
 

@@ -131,7 +131,7 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
     from credmatch.services.credentials import CredentialLoader, verify_paths
 
     async def run(c: Container) -> int:
-        verifier = c.verifier(trust=args.trust, documents=args.documents)
+        verifier = c.build_verifier(trust=args.trust, documents=args.documents)
         loader = CredentialLoader(c.store, c.settings.ingest_batch_size)
         with progress_bar("verifying and loading") as advance:
             reports = verify_paths(verifier, args.paths, args.workers)
@@ -159,7 +159,7 @@ def _ingest_credentials(args: argparse.Namespace) -> int:
 
 
 def _ingest_postings(args: argparse.Namespace) -> int:
-    from credmatch.keys import check_org_id
+    from credmatch.services.api_keys import check_org_id
     from credmatch.services.postings import load_postings
 
     org = check_org_id(args.org)
@@ -215,7 +215,7 @@ def _seed(args: argparse.Namespace) -> int:
 
     async def run(c: Container) -> int:
         with progress_bar("credentials") as advance:
-            summary = await load_seed(c, seed_dir, progress=advance)
+            summary = await load_seed(c.seed_deps(), seed_dir, progress=advance)
         print_seed_summary(summary)
         return 0
 
@@ -274,7 +274,7 @@ def _reembed(args: argparse.Namespace) -> int:
     from credmatch.services.reembed import reembed
 
     async def run(c: Container) -> int:
-        summary = await reembed(c)
+        summary = await reembed(c.store, c.embedder(), c.links)
         print(
             f"re-embedded {summary.embedded} nodes with {c.embedder().name} "
             f"(dimension {c.embedder().dimension}); relinked"

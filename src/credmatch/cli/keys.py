@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 from credmatch.bootstrap import Container
 from credmatch.cli.runner import with_graph
+from credmatch.domain.principal import Role
 from credmatch.errors import InputError
-from credmatch.keys import ApiKeyInfo, KeyService, Role
+from credmatch.services.api_keys import ApiKeyInfo, KeyService
 from credmatch.services.orgs import OrgInfo, list_orgs
 
 Subparsers = Any  # argparse's _SubParsersAction is private

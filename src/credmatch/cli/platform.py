@@ -108,7 +108,9 @@ async def _prepare(container: Container, settings: Settings) -> None:
     if counts["postings"] == 0 and counts["learners"] == 0:
         print(f"empty graph: loading the seed from {settings.seed_dir}")
         with progress_bar("credentials") as advance:
-            print_seed_summary(await load_seed(container, settings.seed_dir, progress=advance))
+            print_seed_summary(
+                await load_seed(container.seed_deps(), settings.seed_dir, progress=advance)
+            )
     else:
         print("graph already loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         await container.relink()

@@ -165,47 +165,20 @@ def did_web_url(did: str) -> str:
 
 
 def bundled_documents() -> Mapping[str, Path]:
-    """Contexts shipped with installed packages (pyld's bundle plus credmatch's package data)."""
+    """Contexts shipped with installed packages: pyld's bundle plus credmatch's package data
+    (OB 3.0, CLR 2.0, Data Integrity and Multikey contexts among them)."""
     from pyld.documentloader.frozen import BUNDLED_CONTEXTS
 
     found: dict[str, Path] = dict(BUNDLED_CONTEXTS)
-    found.update(_package_contexts())
     found.update(_credmatch_contexts())
     return found
 
 
 def _credmatch_contexts() -> dict[str, Path]:
-    # Contexts credmatch ships itself (credentials/contexts, see NOTICE.md there).
+    # Contexts credmatch ships itself (credentials/contexts, see NOTICE.md there). Only
+    # versioned OB URLs are listed: the unversioned OB context.json that 1EdTech serves changes.
     root = Path(str(resources.files("credmatch.credentials").joinpath("contexts")))
     return _read_index(root) if (root / INDEX_FILE).is_file() else {}
-
-
-def _package_contexts() -> dict[str, Path]:
-    # openbadgeslib ships pinned copies of the OB 3.0 / CLR 2.0 / Data Integrity contexts
-    # (byte-identical to 1EdTech's); only versioned URLs are taken, because its alias for the
-    # unversioned OB context.json is not the document 1EdTech serves at that URL.
-    try:
-        root = resources.files("openbadgeslib.ob3.contexts")
-    except ModuleNotFoundError:
-        return {}
-    found: dict[str, Path] = {}
-    for url, name in OPENBADGESLIB_CONTEXTS.items():
-        path = Path(str(root.joinpath(name)))
-        if path.is_file():
-            found[url] = path
-    return found
-
-
-# Context URL -> file name inside openbadgeslib/ob3/contexts (openbadgeslib 4.6.x).
-OPENBADGESLIB_CONTEXTS: Mapping[str, str] = {
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
-    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr_context_2.0.1.json",
-    "https://w3id.org/security/data-integrity/v2": "security-data-integrity-v2.json",
-    "https://w3id.org/security/multikey/v1": "security-multikey-v1.json",
-}
 
 
 def _read_index(directory: Path) -> dict[str, Path]:

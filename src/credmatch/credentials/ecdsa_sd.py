@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from credmatch.credentials import canonical, signatures
-from credmatch.credentials.keys import (
+from credmatch.credentials.key_codec import (
     P256_PUB_PREFIX,
     KeyFormatError,
     PublicKey,

@@ -14,14 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from credmatch.credentials import canonical, proofs, vcjwt
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase
+from credmatch.credentials.key_codec import KeyFormatError, decode_multibase
 from credmatch.credentials.methods import MethodError, ResolvedMethod, public_key, resolve_method
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_list
@@ -46,6 +44,8 @@ class Expected:
 
 
 class ProofRefusedError(Exception):
+    """The holder's proof is refused; ``code`` is the failed check's code (see refused())."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
@@ -286,21 +286,16 @@ def _jwt_key(header: dict[str, Any], holder: str, documents: DocumentStore) -> t
 
 
 def _verify_jws(alg: str, key: Any, data: bytes, signature: bytes) -> None:
+    if alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and len(signature) != 64:
+        raise ProofRefusedError("bad_signature", "an ES256 signature is 64 bytes (r||s)")
     try:
-        if alg == "EdDSA" and isinstance(key, Ed25519PublicKey):
-            key.verify(signature, data)
-            return
-        if alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and len(signature) == 64:
-            r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
-            return
-    except InvalidSignature as e:
+        verified = vcjwt.verify_signature(alg, key, data, signature)
+    except MethodError as e:
+        raise ProofRefusedError(
+            "key_mismatch", f"JWT alg {alg} does not fit the holder key type {type(key).__name__}"
+        ) from e
+    if not verified:
         raise ProofRefusedError(
             "bad_signature",
             f"{alg} signature does not verify: the VP-JWT was altered or signed with another key",
-        ) from e
-    if alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey):
-        raise ProofRefusedError("bad_signature", "an ES256 signature is 64 bytes (r||s)")
-    raise ProofRefusedError(
-        "key_mismatch", f"JWT alg {alg} does not fit the holder key type {type(key).__name__}"
-    )
+        )

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from credmatch.credentials.documents import DocumentStore, did_web_url
-from credmatch.credentials.keys import (
+from credmatch.credentials.key_codec import (
     KeyFormatError,
     PublicKey,
     ed25519_from_raw_multibase,

@@ -24,7 +24,7 @@ from credmatch.credentials.holder_proof import (
 )
 from credmatch.credentials.model import Check, Report
 from credmatch.credentials.parse import as_list, as_strings
-from credmatch.credentials.schema import VC1_CONTEXT, VC2_CONTEXT
+from credmatch.credentials.schema_check import VC1_CONTEXT, VC2_CONTEXT
 from credmatch.credentials.templates import TemplateExpander
 from credmatch.credentials.verify import Verifier
 from credmatch.errors import CredentialFormatError

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import encode_base58btc
+from credmatch.credentials.key_codec import encode_base58btc
 from credmatch.credentials.signing import hash_data, sign_jws
 
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"

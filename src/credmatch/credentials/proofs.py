@@ -10,7 +10,7 @@ from typing import Any
 
 from credmatch.credentials import canonical, signatures
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, PublicKey, decode_multibase
+from credmatch.credentials.key_codec import KeyFormatError, PublicKey, decode_multibase
 from credmatch.credentials.methods import (
     MethodError,
     ResolvedMethod,

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from credmatch.credentials.keys import PublicKey, curve_name
+from credmatch.credentials.key_codec import PublicKey, curve_name
 from credmatch.credentials.methods import MethodError
 
 # Curve -> (hash name, signature bytes).

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from credmatch.credentials import proofs
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import (
+from credmatch.credentials.key_codec import (
     P256_PUB_PREFIX,
     P384_PUB_PREFIX,
     encode_base58btc,

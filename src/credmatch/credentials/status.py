@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase
+from credmatch.credentials.key_codec import KeyFormatError, decode_multibase
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_list, as_strings, first_subject, issuer_id, parse_time
 from credmatch.errors import DocumentNotAvailableError

@@ -12,10 +12,12 @@ left it unchanged); anything else takes the full pyld path, which applies every 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from threading import Lock
+from typing import Any, cast
+
+from cachetools import LRUCache
 
 from credmatch.credentials import canonical
 from credmatch.credentials.documents import DocumentStore
@@ -26,6 +28,7 @@ VERBATIM_KEYS = frozenset(
     {"@context", "type", "@type", "@language", "@direction", "@vocab", "@base"}
 )
 MAX_SHAPES = 512
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class TemplateExpander:
 
     def __init__(self, documents: DocumentStore) -> None:
         self._documents = documents
-        self._templates: OrderedDict[str, Template | None] = OrderedDict()
+        self._templates: LRUCache[str, Template | None] = LRUCache(MAX_SHAPES)
         self._prefixes: dict[str, frozenset[str]] = {}
+        self._lock = Lock()
 
     def expand(self, doc: dict[str, Any]) -> list[Any]:
         """The expanded document; raises canonical.UnsafeJsonLdError like expand_safely."""
@@ -68,9 +72,10 @@ class TemplateExpander:
         return lambda: list(_fill(expanded, values))
 
     def _template(self, key: str, doc: dict[str, Any], keep: frozenset[int]) -> Template | None:
-        if key in self._templates:
-            self._templates.move_to_end(key)
-            return self._templates[key]
+        with self._lock:  # one verifier serves concurrent requests' worker threads
+            found = self._templates.get(key, _MISSING)  # and marks it most recently used
+        if found is not _MISSING:
+            return cast(Template | None, found)
         placeholder_doc = _with_slots(doc, iter(range(1 << 30)), keep)
         # Raises for unsafe documents: the shape (and kept values) decide dropped terms,
         # types and relative IRIs exactly as for the document itself.
@@ -80,9 +85,8 @@ class TemplateExpander:
         if _collect_slots(expanded, iri_slots, in_value=False):
             template = Template(expanded, frozenset(iri_slots))
         # else a slot was transformed (e.g. inside an @json literal): always use pyld.
-        self._templates[key] = template
-        if len(self._templates) > MAX_SHAPES:
-            self._templates.popitem(last=False)
+        with self._lock:
+            self._templates[key] = template
         return template
 
     def _unsafe_iri_slots(

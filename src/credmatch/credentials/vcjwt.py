@@ -1,4 +1,9 @@
-"""VC-JWT envelopes: compact JWS (RS256, ES256, EdDSA), claims checked against the credential."""
+"""VC-JWT envelopes: compact JWS (RS256, ES256, EdDSA), claims checked against the credential.
+
+PyJWT parses the compact JWS (including RFC 7515 §4.1.11: a ``crit`` extension it does not
+understand makes the token invalid) and does the signature arithmetic; which keys and claims
+count (the issuer's key binding, claims agreeing with the credential) are credmatch's rules.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from jwt import PyJWS
+from jwt.algorithms import get_default_algorithms
+from jwt.exceptions import DecodeError, InvalidKeyError, InvalidTokenError
 
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import KeyFormatError, decode_multibase, public_key_from_jwk
+from credmatch.credentials.key_codec import KeyFormatError, decode_multibase, public_key_from_jwk
 from credmatch.credentials.methods import (
     MethodError,
     ResolvedMethod,
@@ -26,13 +31,21 @@ from credmatch.credentials.methods import (
 from credmatch.credentials.model import Check
 from credmatch.credentials.parse import as_strings, first_subject, issuer_id, parse_time
 from credmatch.credentials.proofs import ProofChecks, not_checked
-from credmatch.credentials.schema import VC2_CONTEXT
+from credmatch.credentials.schema_check import VC2_CONTEXT
 from credmatch.errors import CredentialFormatError
 
 ALGORITHMS = ("RS256", "ES256", "EdDSA")
 MIN_RSA_BITS = 2048  # NIST SP 800-131A: shorter RSA keys are not acceptable for signatures
 # JWT claim -> the credential's own (VC 2.0, VC 1.1) names for the same instant.
 VALIDITY_CLAIMS = (("nbf", "validFrom", "issuanceDate"), ("exp", "validUntil", "expirationDate"))
+# The key type each algorithm takes (PyJWT itself also accepts private keys and PEM text).
+KEY_TYPES: dict[str, type] = {
+    "RS256": rsa.RSAPublicKey,
+    "ES256": ec.EllipticCurvePublicKey,
+    "EdDSA": Ed25519PublicKey,
+}
+_JWS = PyJWS(algorithms=list(ALGORITHMS))
+_SIGNERS = {alg: get_default_algorithms()[alg] for alg in ALGORITHMS}
 
 
 @dataclass(frozen=True)
@@ -65,16 +78,18 @@ def decode(token: str) -> Jwt:
             f"not a compact JWS: {len(parts)} dot-separated parts, 3 expected"
         )
     try:
-        header = json.loads(_b64(parts[0]))
-        claims = json.loads(_b64(parts[1]))
-        signature = _b64(parts[2])
-    except (ValueError, KeyFormatError) as e:
+        jws = _JWS.decode_complete(".".join(parts), options={"verify_signature": False})
+        claims = json.loads(jws["payload"])
+    except (DecodeError, ValueError) as e:
         raise CredentialFormatError(f"JWT part does not decode as base64url JSON: {e}") from e
+    except InvalidTokenError as e:  # an unknown crit extension, a kid that is not a string
+        raise CredentialFormatError(f"JWT header is not acceptable (RFC 7515): {e}") from e
     except RecursionError as e:  # json's C decoder recurses once per nesting level
         raise CredentialFormatError("JWT payload is JSON nested too deeply to parse") from e
-    if not isinstance(header, dict) or not isinstance(claims, dict):
+    if not isinstance(claims, dict):
         raise CredentialFormatError("JWT header and payload must be JSON objects")
-    return Jwt(header, claims, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
+    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
+    return Jwt(jws["header"], claims, signing_input, jws["signature"])
 
 
 def check_jwt_proof(jwt: Jwt, credential: dict[str, Any], documents: DocumentStore) -> ProofChecks:
@@ -162,30 +177,27 @@ def jwk_key(jwk: dict[str, Any]) -> Any:
 
 
 def _verify(alg: str, key: Any, data: bytes, signature: bytes) -> None:
-    try:
-        if alg == "RS256" and isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        elif (
-            alg == "ES256"
-            and isinstance(key, ec.EllipticCurvePublicKey)
-            and key.curve.name == "secp256r1"
-        ):
-            if len(signature) != 64:
-                raise InvalidSignature()
-            der = encode_dss_signature(
-                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-            )
-            key.verify(der, data, ec.ECDSA(hashes.SHA256()))
-        elif alg == "EdDSA" and isinstance(key, Ed25519PublicKey):
-            key.verify(signature, data)
-        else:
-            raise MethodError(
-                "bad_method", f"JWT alg {alg} does not fit the key type {type(key).__name__}"
-            )
-    except InvalidSignature as e:
+    if not verify_signature(alg, key, data, signature):
         raise MethodError(
             "bad_signature",
             f"{alg} signature does not verify: the JWT was altered or signed with another key",
+        )
+
+
+def verify_signature(alg: str, key: Any, data: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is a valid ``alg`` JWS signature of ``data`` by the public ``key``.
+
+    Raises MethodError when the key cannot make ``alg`` signatures (another type, or an EC key
+    on another curve than ES256's P-256).
+    """
+    signer = _SIGNERS.get(alg)
+    try:
+        if signer is None or not isinstance(key, KEY_TYPES[alg]):
+            raise InvalidKeyError(alg)
+        return bool(signer.verify(data, signer.prepare_key(key), signature))
+    except InvalidKeyError as e:
+        raise MethodError(
+            "bad_method", f"JWT alg {alg} does not fit the key type {type(key).__name__}"
         ) from e
 
 

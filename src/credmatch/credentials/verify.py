@@ -20,7 +20,7 @@ from credmatch.credentials.parse import (
     issuer_id,
     parse_credential,
 )
-from credmatch.credentials.schema import VC1_CONTEXT, VC2_CONTEXT, check_schema, kind_of
+from credmatch.credentials.schema_check import VC1_CONTEXT, VC2_CONTEXT, check_schema, kind_of
 from credmatch.credentials.status import StatusChecker
 from credmatch.credentials.templates import TemplateExpander
 from credmatch.credentials.trust import TrustRegistry

@@ -21,6 +21,9 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from credmatch.errors import ConfigError, InputError
 
+MAX_PAGE_SIZE = 100
+"""The largest ``first`` any connection or list field accepts."""
+
 T = TypeVar("T")
 
 _VERSION = 2

@@ -1,28 +1,12 @@
-"""The Embedder protocol every encoder in credmatch satisfies."""
+"""The Embedder protocol (defined in domain/, re-exported here) and row normalisation."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
-
 import numpy as np
 
+from credmatch.domain.embedder import Embedder
 
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into unit-length float32 vectors.
-
-    ``name`` identifies the model in cache keys and must change whenever the vectors would.
-    ``encode`` returns an array of shape ``(len(texts), dimension)`` whose rows have L2 norm 1.
-    """
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def dimension(self) -> int: ...
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+__all__ = ["Embedder", "normalize_rows"]
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:

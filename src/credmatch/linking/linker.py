@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from credmatch.embeddings.base import Embedder
+from credmatch.domain.embedder import Embedder
 from credmatch.errors import ConfigError
 from credmatch.linking.model import SkillMatch
 from credmatch.linking.retrieval import SkillRetriever

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from credmatch.embeddings.base import Embedder
+from credmatch.domain.embedder import Embedder
 from credmatch.errors import InputError
 from credmatch.linking.bm25 import BM25Index
 from credmatch.linking.model import SkillDoc, skill_views

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from credmatch.errors import InputError
-from credmatch.seed.catalog_other import OTHER
 from credmatch.seed.catalog_spec import FIELDS, AchievementSpec
-from credmatch.seed.catalog_tech import TECH
+from credmatch.seed.data_files import catalog_specs
 from credmatch.seed.esco_subset import EscoIndex
 from credmatch.seed.identities import IssuerIdentity
 
@@ -26,7 +25,7 @@ class CatalogEntry:
 
 
 def all_specs() -> tuple[AchievementSpec, ...]:
-    return TECH + OTHER
+    return catalog_specs()
 
 
 def build_catalog(issuers: dict[str, IssuerIdentity], esco: EscoIndex) -> dict[str, CatalogEntry]:

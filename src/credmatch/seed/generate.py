@@ -18,14 +18,13 @@ from credmatch.credentials.documents import DocumentStore, did_web_url
 from credmatch.errors import ConfigError
 from credmatch.seed import readme
 from credmatch.seed.catalog import CatalogEntry, build_catalog
+from credmatch.seed.data_files import posting_specs, text_postings
 from credmatch.seed.esco_subset import EscoIndex, select_slice, write_slice
 from credmatch.seed.identities import IssuerIdentity, issuer_identity
 from credmatch.seed.issuance import OB_CONTEXT, Issued, clr, issue, status_index, status_list
 from credmatch.seed.issuers import ISSUERS
 from credmatch.seed.plan import Award, Plan, make_plan
 from credmatch.seed.postings import job_posting
-from credmatch.seed.postings_jsonld import POSTINGS
-from credmatch.seed.postings_text import TEXT_POSTINGS
 
 # The stacks whose holders get a CLR instead of loose badges (one learner each).
 CLR_STACKS = ("soc-analyst-certificate", "data-analytics-professional")
@@ -310,8 +309,9 @@ def _expectations(
 
 def _write_postings(folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
-    for spec in POSTINGS:
+    postings, texts = posting_specs(), text_postings()
+    for spec in postings:
         _write_json(folder / f"{spec.slug}.json", job_posting(spec))
-    for name, text in TEXT_POSTINGS.items():
+    for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
-    return len(POSTINGS) + len(TEXT_POSTINGS)
+    return len(postings) + len(texts)

@@ -39,10 +39,10 @@ from itertools import islice
 from typing import Any
 
 from credmatch.domain.paging import Page, check_first, decode_cursor, encode_cursor, keyset_page
+from credmatch.domain.principal import Principal
 from credmatch.errors import GraphError, GraphUnavailableError
 from credmatch.graph.queries import access as q
 from credmatch.graph.store import GraphStore
-from credmatch.keys import Principal
 
 log = logging.getLogger("credmatch.access")
 

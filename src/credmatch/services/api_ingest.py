@@ -9,15 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from credmatch.bootstrap import Container
 from credmatch.credentials.model import Report
+from credmatch.credentials.verify import Verifier
 from credmatch.errors import GraphError, InputError, NotFoundError
 from credmatch.graph.queries import ingest as q
+from credmatch.graph.store import GraphStore
 from credmatch.postings import Posting
 from credmatch.services.credential_ids import refuse_taken
 from credmatch.services.credentials import CredentialLoader, reject_reason
 from credmatch.services.postings import upsert_posting
 from credmatch.services.rows import graph_verdict
+from credmatch.services.scheduling import Relinker
 
 MAX_CREDENTIALS = 500
 log = logging.getLogger("credmatch.ingest")
@@ -36,20 +38,26 @@ class CredentialResult:
 
 
 class ApiIngest:
-    def __init__(self, container: Container) -> None:
-        self._c = container
+    def __init__(
+        self, store: GraphStore, verifier: Callable[[], Verifier], links: Relinker
+    ) -> None:
+        """``verifier`` is called on the first credentials write (building it reads the trust
+        registry, which only that write needs)."""
+        self._store = store
+        self._verifier = verifier
+        self._links = links
 
     async def upsert_posting(self, posting: Posting, org_id: str) -> str:
         """Create or replace ``org_id``'s posting ``posting.id`` (its external id); returns
         the posting's global id."""
-        graph_id, written = await upsert_posting(self._c.store, posting, org_id)
+        graph_id, written = await upsert_posting(self._store, posting, org_id)
         if written:
             await self._relink()
         return graph_id
 
     async def posting_owner(self, posting_id: str) -> str | None:
         """The organisation that owns a posting; NotFoundError when there is no such posting."""
-        rows = await self._c.store.read(q.POSTING_OWNER, {"id": posting_id})
+        rows = await self._store.read(q.POSTING_OWNER, {"id": posting_id})
         if not rows:
             raise NotFoundError(f"no job posting with id {posting_id!r}")
         owner: str | None = rows[0]["ownerId"]
@@ -57,7 +65,7 @@ class ApiIngest:
 
     async def delete_posting(self, posting_id: str, org_id: str | None) -> bool:
         """Delete a posting (only if ``org_id`` owns it, unless None); False if none went."""
-        rows = await self._c.store.write(q.DELETE_POSTING, {"id": posting_id, "org": org_id})
+        rows = await self._store.write(q.DELETE_POSTING, {"id": posting_id, "org": org_id})
         return bool(rows and rows[0]["deleted"])
 
     async def credentials(
@@ -67,7 +75,7 @@ class ApiIngest:
         the others get a result saying why, and the rest of the batch still loads."""
         if not docs or len(docs) > MAX_CREDENTIALS:
             raise InputError(f"credentials: send between 1 and {MAX_CREDENTIALS} per call")
-        verifier = self._c.verifier()
+        verifier = self._verifier()
         reports: list[Report] = []
         for i, doc in enumerate(docs):
             source = f"credentials[{i}]"
@@ -77,9 +85,9 @@ class ApiIngest:
                 except json.JSONDecodeError as e:
                     raise InputError(f"{source}: not valid JSON: {e}") from e
             reports.extend(await asyncio.to_thread(verifier.verify, doc, source))
-        reports = await refuse_taken(self._c.store, reports, reports)
+        reports = await refuse_taken(self._store, reports, reports)
         allowed = [r for r in reports if may_load(_issuer_of(r))]
-        summary = await CredentialLoader(self._c.store).load(allowed)
+        summary = await CredentialLoader(self._store).load(allowed)
         if summary.error:
             raise InputError(summary.error)
         if summary.loaded:
@@ -91,10 +99,10 @@ class ApiIngest:
         the match table in the background. When a concurrent write deletes a node under it,
         the next relink finishes the job: the write that was asked for has landed either way."""
         try:
-            await self._c.relink(matches=False)
+            await self._links.relink(matches=False)
         except GraphError as e:
             log.warning("linking deferred to the next write or `credmatch link`: %s", e)
-        self._c.refresh_soon()
+        self._links.refresh_soon()
 
 
 def _issuer_of(report: Report) -> str | None:

@@ -6,9 +6,10 @@ import json
 import os
 from pathlib import Path
 
+from credmatch.domain.principal import Role
 from credmatch.graph.store import GraphStore
-from credmatch.keys import MAX_ISSUERS, KeyService, Role
 from credmatch.services import browse
+from credmatch.services.api_keys import MAX_ISSUERS, KeyService
 
 DEMO_LEARNER = """
 MATCH (l:Learner {discoverable: true})-[:HOLDS]->(c:Credential {verdict: 'verified'})

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from typing import Any
+
+from cachetools import LRUCache
 
 
 class RankingCache:
     def __init__(self, max_entries: int = 512) -> None:
-        self._max = max_entries
-        self._pages: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._pages: LRUCache[str, tuple[int, dict[str, Any]]] = LRUCache(max_entries)
 
     @staticmethod
     def key(params: dict[str, Any]) -> str:
@@ -29,11 +29,7 @@ class RankingCache:
         found = self._pages.get(key)
         if found is None or found[0] != version:
             return None
-        self._pages.move_to_end(key)
         return found[1]
 
     def put(self, key: str, version: int, row: dict[str, Any]) -> None:
         self._pages[key] = (version, row)
-        self._pages.move_to_end(key)
-        while len(self._pages) > self._max:
-            self._pages.popitem(last=False)

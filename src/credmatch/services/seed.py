@@ -6,16 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from credmatch.bootstrap import Container
+from credmatch.credentials.verify import Verifier
 from credmatch.errors import ConfigError
+from credmatch.graph.store import GraphStore
 from credmatch.services.catalog import CatalogSummary, load_catalog, load_learner_profiles
 from credmatch.services.credentials import CredentialLoader, IngestSummary, verify_paths
 from credmatch.services.linking import LinkSummary
 from credmatch.services.postings import PostingSummary, load_postings
+from credmatch.services.scheduling import Relinker
 from credmatch.services.taxonomy import TaxonomySummary, import_taxonomy
 from credmatch.taxonomy import EscoCsvSource
 
 Step = Callable[[str], None]
+# The seed's verifier: its own document store and trust registry (seed_dir/documents,
+# seed_dir/trust.json) on top of the configured ones; the caller builds it.
+VerifierFor = Callable[[Path], Verifier]
 
 
 @dataclass
@@ -28,8 +33,18 @@ class SeedLoadSummary:
     links: LinkSummary
 
 
+@dataclass(frozen=True)
+class SeedDeps:
+    """What loading the seed uses."""
+
+    store: GraphStore
+    verifier_for: VerifierFor
+    links: Relinker
+    batch_size: int
+
+
 async def load_seed(
-    container: Container,
+    deps: SeedDeps,
     seed_dir: Path,
     step: Step = print,
     progress: Callable[[int], None] | None = None,
@@ -38,18 +53,18 @@ async def load_seed(
         raise ConfigError(
             f"{seed_dir} holds no seed (catalog.json missing); set CREDMATCH_SEED_DIR"
         )
-    store = container.store
+    store = deps.store
     step("importing the ESCO skills slice")
     taxonomy = await import_taxonomy(store, EscoCsvSource(seed_dir / "esco"))
-    verifier = container.verifier(trust=seed_dir / "trust.json", documents=[seed_dir / "documents"])
+    verifier = deps.verifier_for(seed_dir)
     step("loading the achievement catalog")
     catalog = await load_catalog(store, seed_dir / "catalog.json", verifier.options.trust)
     step("verifying and loading credentials")
-    loader = CredentialLoader(store, container.settings.ingest_batch_size)
+    loader = CredentialLoader(store, deps.batch_size)
     credentials = await loader.load(verify_paths(verifier, [seed_dir / "credentials"]), progress)
     learners = await load_learner_profiles(store, seed_dir / "learners.json")
     step("loading job postings")
     postings = await load_postings(store, [seed_dir / "postings"])
     step("embedding and linking (the first run encodes everything; later runs hit the cache)")
-    links = await container.relink(refresh_linker=True)
+    links = await deps.links.relink(refresh_linker=True)
     return SeedLoadSummary(taxonomy, catalog, credentials, learners, postings, links)

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from credmatch.errors import InputError
-from credmatch.keys import (
+from credmatch.services.api_keys import (
     AuthenticationError,
     check_key_id,
     format_key,

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from credmatch.api.auth import POLICY, Action, Grant, require
-from credmatch.errors import PermissionDeniedError
-from credmatch.keys import AuthenticationError, Principal, Role
+from credmatch.domain.principal import Principal, Role
+from credmatch.errors import AuthenticationError, PermissionDeniedError
 
 # The policy as the issue states it, written out independently of POLICY.
 BROWSING = {"browse", "linkSkills", "viewer"}

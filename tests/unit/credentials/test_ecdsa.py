@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from credmatch.credentials import signing
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import (
+from credmatch.credentials.key_codec import (
     KeyFormatError,
     curve_name,
     decode_multibase,

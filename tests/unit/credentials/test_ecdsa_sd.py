@@ -15,7 +15,7 @@ import pytest
 
 from credmatch.credentials import ecdsa_sd, proofs
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import encode_base58btc
+from credmatch.credentials.key_codec import encode_base58btc
 from credmatch.credentials.model import Report, verdict
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions

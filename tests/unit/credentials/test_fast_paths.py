@@ -2,7 +2,7 @@
 
 - ``canonical.jcs`` (C JSON encoder when ``bounds.jcs_ready``) against the rfc8785 package,
 - ``bounds.scan`` against the reference walk ``bounds._reference_problem``,
-- the base58 decoder in ``keys`` against the base58 package,
+- the base58 decoder in ``key_codec`` against the base58 package,
 - ``canonical.is_absolute_iri`` against its pure-Unicode definition.
 """
 
@@ -17,7 +17,7 @@ import rfc8785
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from credmatch.credentials import bounds, canonical, keys
+from credmatch.credentials import bounds, canonical, key_codec
 from credmatch.credentials.bounds import MAX_CHARS, MAX_DEPTH, MAX_NODES, scan
 
 # Characters where JSON escaping or RFC 8785 ordering is delicate: controls, quote,
@@ -187,7 +187,7 @@ def test_scan_at_the_limits(doc: Any) -> None:
 @given(st.binary(max_size=80))
 def test_base58_decoder_round_trips(data: bytes) -> None:
     encoded = base58.b58encode(data).decode("ascii")
-    assert keys._b58decode(encoded) == base58.b58decode(encoded) == data
+    assert key_codec._b58decode(encoded) == base58.b58decode(encoded) == data
 
 
 @settings(max_examples=500, deadline=None)
@@ -203,7 +203,7 @@ def test_base58_decoder_matches_base58_on_any_text(text: str) -> None:
         except ValueError as e:
             return type(e).__name__, str(e)
 
-    assert outcome(keys._b58decode) == outcome(base58.b58decode)
+    assert outcome(key_codec._b58decode) == outcome(base58.b58decode)
 
 
 def _reference_is_absolute_iri(iri: str) -> bool:

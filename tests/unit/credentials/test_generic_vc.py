@@ -10,7 +10,7 @@ import pytest
 
 from credmatch.credentials.documents import DocumentStore
 from credmatch.credentials.model import Report, verdict
-from credmatch.credentials.schema import check_schema, kind_of
+from credmatch.credentials.schema_check import check_schema, kind_of
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
 from credmatch.services.credentials import NOT_ACHIEVEMENT, reject_reason

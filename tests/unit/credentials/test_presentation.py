@@ -312,6 +312,23 @@ def test_vp_jwt_claims(
     refused(check(checker, token), code)
 
 
+def test_vp_jwt_with_an_unknown_crit_extension(
+    checker: PresentationVerifier, holder: Holder
+) -> None:
+    # RFC 7515 §4.1.11: an extension listed in crit that we do not understand voids the JWS.
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": holder.method}
+    claims = {
+        "iss": holder.did,
+        "aud": DOMAIN,
+        "nonce": CHALLENGE,
+        "vp": presentation(holder.did, []),
+    }
+    assert check(checker, signing.sign_jws(header, claims, holder.key)).valid
+    crit = {**header, "crit": ["urn:example:bound"], "urn:example:bound": True}
+    detail = refused(check(checker, signing.sign_jws(crit, claims, holder.key)), "format")
+    assert "Unsupported critical extension: urn:example:bound" in detail
+
+
 def test_not_a_presentation(checker: PresentationVerifier, holder: Holder) -> None:
     for doc in (
         [],

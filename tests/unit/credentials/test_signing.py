@@ -10,7 +10,7 @@ import pytest
 
 from credmatch.credentials import signing
 from credmatch.credentials.documents import DocumentStore, did_web_url
-from credmatch.credentials.keys import decode_multibase
+from credmatch.credentials.key_codec import decode_multibase
 from credmatch.credentials.model import verdict
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions

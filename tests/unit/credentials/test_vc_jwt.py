@@ -21,6 +21,7 @@ from credmatch.credentials.documents import DocumentStore, did_web_url
 from credmatch.credentials.model import Report, verdict
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions
+from credmatch.errors import CredentialFormatError
 
 from .conftest import write_store
 from .helpers import badge, seed_key
@@ -309,3 +310,16 @@ def test_es256_refuses_a_p384_key(tmp_path: Path, contexts_dir: Path) -> None:
         )
         proof = _check(_verify(token, store), "proof")
         assert proof.ok is False and proof.code in ("bad_method", "bad_signature"), proof
+
+
+def test_unknown_crit_extension_is_refused(es_key: Any, store: DocumentStore) -> None:
+    # RFC 7515 §4.1.11: a recipient that does not understand a listed extension must reject
+    # the JWS, even when its signature is good.
+    claims = signing.vc_jwt_claims(badge(ES_DID))
+    assert _verify(_es256(claims, es_key), store).valid
+    token = _es256(claims, es_key, crit=["urn:example:policy"], **{"urn:example:policy": 1})
+    report = _verify(token, store)
+    assert not report.valid and report.checks[0].code == "format", report.to_json()
+    assert "Unsupported critical extension: urn:example:policy" in report.checks[0].detail
+    with pytest.raises(CredentialFormatError, match="crit"):
+        vcjwt.decode(_es256(claims, es_key, crit=[]))

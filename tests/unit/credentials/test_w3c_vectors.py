@@ -20,7 +20,7 @@ import pytest
 
 from credmatch.credentials import canonical, proofs
 from credmatch.credentials.documents import DocumentStore
-from credmatch.credentials.keys import decode_multibase, encode_base58btc
+from credmatch.credentials.key_codec import decode_multibase, encode_base58btc
 from credmatch.credentials.model import Report, verdict
 from credmatch.credentials.trust import TrustRegistry
 from credmatch.credentials.verify import Verifier, VerifyOptions

@@ -109,5 +109,3 @@ PING = "RETURN 1 AS ok"
 # cache rankings by it (a shared lock on one node: writers take turns, readers never wait).
 BUMP_VERSION = "MERGE (m:Meta {id: 'graph'}) SET m.version = coalesce(m.version, 0) + 1"
 GRAPH_VERSION = "OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.version, 0) AS version"
-
-COUNT_NODES = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label"

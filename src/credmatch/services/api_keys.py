@@ -21,13 +21,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import base58
+from cachetools import LRUCache, TTLCache
 
+from credmatch.domain.principal import ORG_ROLES, Principal, Role
 from credmatch.errors import (
-    CredmatchError,
+    AuthenticationError,
     GraphError,
     GraphUnavailableError,
     InputError,
@@ -48,38 +49,9 @@ MAX_LABEL_LENGTH = 200
 _MAX_CACHED = 10_000  # verified plus refused ids held in memory, oldest dropped first
 
 
-class AuthenticationError(CredmatchError):
-    """The request carries no API key, a malformed one, or one that is unknown or revoked."""
-
-    code = "UNAUTHENTICATED"
-
-
-class Role(StrEnum):
-    RECRUITER = "recruiter"
-    JOBBOARD = "jobboard"
-    ISSUER = "issuer"
-    LEARNER = "learner"
-    ADMIN = "admin"
-
-
-# Roles whose keys act for an organisation; admin and learner keys belong to none.
-ORG_ROLES = frozenset({Role.RECRUITER, Role.JOBBOARD, Role.ISSUER})
 DEFAULT_ORG = "default"  # where keys made without --org (and before organisations) belong
 _ORG_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_ISSUERS = 50
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who a request acts as: the key's id, its role, for learner keys the learner, for
-    recruiter, job-board and issuer keys the organisation, and for issuer keys the issuer ids
-    whose credentials it may load."""
-
-    key_id: str
-    role: Role
-    learner_id: str | None = None
-    org_id: str | None = None
-    issuer_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +142,6 @@ def check_key_id(key_id: str) -> str:
 class _Verified:
     principal: Principal
     hash: str
-    expires: float
 
 
 class KeyService:
@@ -186,13 +157,14 @@ class KeyService:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
-        self._ttl = cache_ttl_s
         self._touch_interval = touch_interval_s
         self._clock = clock
         self._now = now
-        self._verified: dict[str, _Verified] = {}
-        self._refused: dict[str, float] = {}  # unknown or revoked ids -> expiry
-        self._touched: dict[str, float] = {}
+        # Verified and refused (unknown or revoked) ids expire cache_ttl_s after they were
+        # filled, on the injected clock.
+        self._verified: TTLCache[str, _Verified] = TTLCache(_MAX_CACHED, cache_ttl_s, clock)
+        self._refused: TTLCache[str, bool] = TTLCache(_MAX_CACHED, cache_ttl_s, clock)
+        self._touched: LRUCache[str, float] = LRUCache(_MAX_CACHED)  # key id -> last stamped
 
     async def create(
         self,
@@ -255,32 +227,26 @@ class KeyService:
         """The principal a key stands for; AuthenticationError if it is not a live key."""
         parsed = parse_key(token)
         now = self._clock()
-        principal = self._cached(parsed.key_id, token, now)
+        principal = self._cached(parsed.key_id, token)
         if principal is None:
-            principal = await self._lookup(parsed.key_id, token, now)
+            principal = await self._lookup(parsed.key_id, token)
         await self._touch(parsed.key_id, now)
         return principal
 
-    def _cached(self, key_id: str, token: str, now: float) -> Principal | None:
-        refused_until = self._refused.get(key_id)
-        if refused_until is not None:
-            if now < refused_until:
-                raise _refused(key_id)
-            del self._refused[key_id]
+    def _cached(self, key_id: str, token: str) -> Principal | None:
+        if key_id in self._refused:
+            raise _refused(key_id)
         entry = self._verified.get(key_id)
         if entry is None:
-            return None
-        if now >= entry.expires:
-            del self._verified[key_id]
             return None
         if not key_matches(token, entry.hash):
             raise _refused(key_id)
         return entry.principal
 
-    async def _lookup(self, key_id: str, token: str, now: float) -> Principal:
+    async def _lookup(self, key_id: str, token: str) -> Principal:
         rows = await self._store.read(q.KEY_FOR_AUTH, {"id": key_id})
         if not rows or rows[0]["revoked"]:
-            self._remember(self._refused, key_id, now + self._ttl)
+            self._refused[key_id] = True
             raise _refused(key_id)
         row = rows[0]
         if not key_matches(token, row["hash"]):
@@ -293,15 +259,14 @@ class KeyService:
             org_id=row["orgId"],
             issuer_ids=tuple(row["issuerIds"]),
         )
-        entry = _Verified(principal=principal, hash=row["hash"], expires=now + self._ttl)
-        self._remember(self._verified, key_id, entry)
+        self._verified[key_id] = _Verified(principal=principal, hash=row["hash"])
         return principal
 
     async def _touch(self, key_id: str, now: float) -> None:
         last = self._touched.get(key_id)
         if last is not None and now - last < self._touch_interval:
             return
-        self._remember(self._touched, key_id, now)
+        self._touched[key_id] = now
         stamp = self._now()
         cutoff = stamp - timedelta(seconds=self._touch_interval)
         try:
@@ -310,13 +275,6 @@ class KeyService:
             )
         except (GraphError, GraphUnavailableError) as e:  # a missed stamp must not fail a request
             log.warning("could not stamp last use of API key %s: %s", key_id, e)
-
-    @staticmethod
-    def _remember(cache: dict[str, Any], key_id: str, value: Any) -> None:
-        cache.pop(key_id, None)
-        cache[key_id] = value
-        if len(cache) > _MAX_CACHED:
-            del cache[next(iter(cache))]
 
 
 def _check_learner(role: Role, learner_id: str | None) -> str | None:
