@@ -23,10 +23,11 @@ from starlette.testclient import TestClient
 
 from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings, load_settings
+from credmatch.domain.principal import Role
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
-from credmatch.keys import KeyService, Role
 from credmatch.server import create_app
+from credmatch.services.api_keys import KeyService
 from credmatch.services.seed import load_seed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ async def _load(settings: Settings) -> tuple[str, str]:
     container = bootstrap(settings)
     try:
         await ensure_schema(container.store, settings.embedding_dimension)
-        await load_seed(container, SEED, step=lambda s: None)
+        await load_seed(container.seed_deps(), SEED, step=lambda s: None)
         keys = KeyService(container.store)
         recruiter = await keys.create(Role.RECRUITER)
         learner = await keys.create(Role.LEARNER, learner_id=GAP_LEARNER)

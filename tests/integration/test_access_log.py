@@ -15,7 +15,7 @@ import pytest
 from tests.support.seeded import Seeded, run
 
 from credmatch.bootstrap import Container, bootstrap
-from credmatch.keys import Principal, Role
+from credmatch.domain.principal import Principal, Role
 from credmatch.services.access_log import AccessEntry, AccessLog
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]

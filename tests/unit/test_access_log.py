@@ -12,9 +12,9 @@ from typing import Any, cast
 
 import pytest
 
+from credmatch.domain.principal import Principal, Role
 from credmatch.errors import GraphUnavailableError
 from credmatch.graph.store import GraphStore
-from credmatch.keys import Principal, Role
 from credmatch.services import access_log as module
 from credmatch.services.access_log import AccessLog, event_id
 
