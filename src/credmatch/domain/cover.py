@@ -119,8 +119,9 @@ class Recommendation:
 _Key = tuple[float, int, bool, bool, float, bool, bool, float, str]
 
 
-def _preference(o: Offer, holdings: Holdings) -> tuple[bool, bool, float, bool, bool, float]:
-    # Trusted first; known and fewer hours; on the way; known and fewer credits.
+def preference(o: Offer, holdings: Holdings) -> tuple[bool, bool, float, bool, bool, float]:
+    """Sort key among offers closing the same gaps: trusted issuer first, then known and
+    fewer hours, then on the way (``Holdings.on_the_way``), then known and fewer credits."""
     return (
         not o.issuer_trusted,
         o.hours is None,
@@ -172,7 +173,7 @@ class _Step:
             if not closes:
                 continue
             weight = math.fsum(r.weight for r in closes)
-            key = (-weight, -len(closes), *_preference(o, self.holdings), o.achievement_id)
+            key = (-weight, -len(closes), *preference(o, self.holdings), o.achievement_id)
             if best_key is None or key < best_key:
                 best, best_key = Recommendation(o, closes, weight), key
         return best
