@@ -479,8 +479,10 @@ async def load(settings: Settings, folder: Path) -> dict[str, str]:
     try:
         await ensure_schema(container.store, settings.embedding_dimension)
         summary = await load_seed(container, folder, step=lambda s: print("  ", s, flush=True))
-        print(f"   credentials loaded {len(summary.credentials.loaded)}, "
-              f"postings {len(summary.postings.loaded)}", flush=True)  # fmt: skip
+        verdicts = dict(summary.credentials.by_verdict)
+        print(f"   credentials loaded {summary.credentials.loaded} {verdicts}, rejected "
+              f"{dict(summary.credentials.rejected)}, postings {len(summary.postings.loaded)}",
+              flush=True)  # fmt: skip
         rows = await container.store.read(
             "MATCH (j:JobPosting) RETURN j.id AS id, j.title AS title, j.organization AS org"
         )
@@ -527,7 +529,7 @@ def main() -> None:
         job_ids = {}
         for n, occ in enumerate(occupations):
             title = occ.label[:1].upper() + occ.label[1:]
-            match = [i for t, i in titles.items() if t == f"{title} - Employer {n}"]
+            match = [i for t, i in titles.items() if t.startswith(f"{title} - Employer {n} ")]
             if not match:
                 sys.exit(f"posting {n} ({title}) did not load; titles: {sorted(titles)[:5]}")
             job_ids[occ.uri] = match[0]
