@@ -427,6 +427,7 @@ async def measure(
 ) -> dict[str, Any]:  # fmt: skip
     by_achievement = {o.id: o for v in offers.values() for o in v}
     tallies = {"tuning": Tally(), "heldout": Tally()}
+    misses: list[dict[str, Any]] = []
     by_did = {lr.did: lr for lr in people}
     container = bootstrap(settings)
     try:
@@ -441,6 +442,19 @@ async def measure(
                 if u not in held_any and any(o.issuer.trusted for o in offers[u])
             }  # fmt: skip
             reported = {skill_of(g.text, occ) or f"?{g.id}" for g in report.match.gaps}
+            if occ.part == "tuning":  # what went wrong, on the tuning part only
+                for c in report.match.coverage:
+                    skill = skill_of(c.requirement.text, occ)
+                    wrong = (skill in truth) != (c.requirement in report.match.gaps)
+                    if wrong and (c.requirement.required or skill in truth):
+                        ev = c.evidence
+                        misses.append({
+                            "learner": lr.number, "requirement": c.requirement.text,
+                            "required": c.requirement.required, "value": round(c.value, 3),
+                            "truth_gap": skill in truth,
+                            "evidence": ev and [ev.achievement_name, ev.issuer_trusted,
+                                                ev.verdict, round(ev.similarity, 3)],
+                        })  # fmt: skip
             t.gap_tp += len(reported & truth)
             t.gap_fp += len(reported - truth)
             t.gap_fn += len(truth - reported)
@@ -471,7 +485,7 @@ async def measure(
             tallies[occ.part].ndcg.append(dcg(got) / best if best else 0.0)
     finally:
         await container.close()
-    return {part: t.summary() for part, t in tallies.items()}
+    return {**{part: t.summary() for part, t in tallies.items()}, "tuning_misses": misses}
 
 
 async def load(settings: Settings, folder: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from credmatch.domain.model import Evidence, MatchPolicy, RequirementSpec, TrustPolicy, Verdict
@@ -179,6 +179,29 @@ class _Step:
         return best
 
 
+def _most_relevant(
+    pool: Sequence[Offer],
+    gaps: Sequence[RequirementSpec],
+    threshold: float,
+    trust: TrustPolicy | None,
+    margin: float,
+) -> list[Offer]:
+    """The offers with their ``satisfies`` cut to the gaps they are among the most similar
+    offers for (within ``margin`` of the best that closes the gap); other links are kept."""
+    best: dict[str, float] = {}
+    for o in pool:
+        for g in gaps:
+            if o.closes(g.id, threshold, trust):
+                best[g.id] = max(best.get(g.id, -1.0), o.satisfies[g.id])
+    kept = []
+    for o in pool:
+        sims = {
+            r: sim for r, sim in o.satisfies.items() if r not in best or sim >= best[r] - margin
+        }
+        kept.append(o if len(sims) == len(o.satisfies) else replace(o, satisfies=sims))
+    return kept
+
+
 def recommend(
     gaps: Sequence[RequirementSpec],
     offers: Iterable[Offer],
@@ -188,6 +211,7 @@ def recommend(
     max_hours: float | None = None,
     trust: TrustPolicy | None = None,
     holdings: Holdings | None = None,
+    margin: float | None = None,
 ) -> list[Recommendation]:
     """Pick offers that close the most gap weight, greedily, until no gap left can be closed.
 
@@ -197,13 +221,18 @@ def recommend(
     left out. Each step takes the offer closing the most remaining weight, then more gaps,
     then the preference order in the module docstring. ``max_items`` caps the number of
     offers and ``max_hours`` their total hours (offers of unknown length are then skipped);
-    ``None`` means no limit. The result does not depend on the order of ``offers``.
+    ``None`` means no limit. With ``margin``, an offer counts as closing a gap only when its
+    similarity to it is within ``margin`` of the most similar offer that closes it (so a
+    loosely related achievement never stands in for one about the gap itself; every closable
+    gap stays closable). The result does not depend on the order of ``offers``.
     """
     held = holdings or Holdings()
     remaining = list(dict.fromkeys(gaps))
     pool = list(offers)
     _check_inputs(pool, threshold, max_items, max_hours)
     pool = [o for o in pool if not held.teaches_nothing_new(o, remaining)]
+    if margin is not None:
+        pool = _most_relevant(pool, remaining, threshold, trust, margin)
     step = _Step(threshold, trust, held, max_hours)
     chosen: list[Recommendation] = []
     while remaining and (max_items is None or len(chosen) < max_items):

@@ -35,6 +35,13 @@ from credmatch.services.ranking_cache import RankingCache
 
 log = logging.getLogger("credmatch.matching")
 
+# Gap plans: an achievement closes a gap only when its similarity to it is within this much of
+# the most similar achievement that closes it (domain.cover.recommend's ``margin``). Chosen by
+# reasoning, not fitted: an achievement about the skill itself reaches similarity 1.0 (cosine
+# at or above LINK_COSINE_FULL), a neighbouring skill's typically 0.6-0.85 (bench/match_quality
+# tuning part), so 0.1 keeps near-equals and drops neighbours.
+PLAN_RELEVANCE_MARGIN = 0.1
+
 
 @dataclass(frozen=True)
 class CandidateFilter:
@@ -382,6 +389,7 @@ class Matcher:
             max_hours=max_hours,
             trust=policy.trust,
             holdings=holdings,
+            margin=PLAN_RELEVANCE_MARGIN,
         )
         evidence = _counted_evidence(match)
         recs = [

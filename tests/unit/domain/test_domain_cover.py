@@ -293,3 +293,26 @@ def test_score_gain_is_the_scoring_rules_difference() -> None:
     assert score_gain("l", reqs, evidence, policy, weaker) == 0.0
     untrusted = _offer("u", {"D": 0.8}, issuer_trusted=False)  # counts half, as scoring says
     assert score_gain("l", reqs, evidence, policy, untrusted) == pytest.approx(0.2 / 2.5)
+
+
+def test_margin_keeps_only_the_most_relevant_offers_for_each_gap() -> None:
+    exact_a = _offer("exact-a", {"A": 1.0}, hours=40.0)
+    exact_b = _offer("exact-b", {"B": 0.95}, hours=40.0)
+    loose = _offer("loose", {"A": 0.6, "B": 0.7}, hours=1.0)  # about neither, links to both
+    catalog = [exact_a, exact_b, loose]
+    assert _ids(recommend((A, B), catalog, 0.5)) == [("loose", ["A", "B"], 2.0)]
+    got = recommend((A, B), catalog, 0.5, margin=0.1)
+    assert sorted(r.offer.achievement_id for r in got) == ["exact-a", "exact-b"]
+    # the best offer always stays: a gap only a loose offer closes is still closed
+    assert _ids(recommend((A, C), [loose, _offer("c", {"C": 0.9})], 0.5, margin=0.1)) == [
+        ("loose", ["A"], 1.0),  # equal weight: 1 hour before unknown hours
+        ("c", ["C"], 1.0),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalog=catalog_st, margin=st.sampled_from([0.0, 0.1, 0.3]))
+def test_a_margin_never_leaves_a_closable_gap_open(catalog: list[Offer], margin: float) -> None:
+    closable = {g.id for g in GAP_POOL if any(o.closes(g.id, 0.5) for o in catalog)}
+    recs = recommend(GAP_POOL, catalog, 0.5, margin=margin)
+    assert {q.id for r in recs for q in r.closes} == closable
