@@ -428,6 +428,7 @@ async def measure(
     by_achievement = {o.id: o for v in offers.values() for o in v}
     tallies = {"tuning": Tally(), "heldout": Tally()}
     misses: list[dict[str, Any]] = []
+    values: list[tuple[str, float, bool]] = []  # (part, coverage, true gap) per requirement
     by_did = {lr.did: lr for lr in people}
     container = bootstrap(settings)
     try:
@@ -455,6 +456,10 @@ async def measure(
                             "evidence": ev and [ev.achievement_name, ev.issuer_trusted,
                                                 ev.verdict, round(ev.similarity, 3)],
                         })  # fmt: skip
+            for c in report.match.coverage:
+                skill = skill_of(c.requirement.text, occ)
+                if c.requirement.required and skill is not None:
+                    values.append((occ.part, c.value, skill in truth))
             t.gap_tp += len(reported & truth)
             t.gap_fp += len(reported - truth)
             t.gap_fn += len(truth - reported)
@@ -485,7 +490,28 @@ async def measure(
             tallies[occ.part].ndcg.append(dcg(got) / best if best else 0.0)
     finally:
         await container.close()
-    return {**{part: t.summary() for part, t in tallies.items()}, "tuning_misses": misses}
+    return {
+        **{part: t.summary() for part, t in tallies.items()},
+        "gap_threshold_sweep": sweep(values),
+        "tuning_misses": misses,
+    }
+
+
+def sweep(values: list[tuple[str, float, bool]]) -> dict[str, dict[str, list[float | None]]]:
+    """Gap precision and recall per part had the gap threshold been t (a requirement is a gap
+    when its coverage is below t), over the required requirements that map to a skill."""
+    out: dict[str, dict[str, list[float | None]]] = {}
+    for part in ("tuning", "heldout"):
+        rows = [(v, g) for p, v, g in values if p == part]
+        for t in [x / 20 for x in range(10, 20)]:
+            tp = sum(1 for v, g in rows if v < t and g)
+            fp = sum(1 for v, g in rows if v < t and not g)
+            fn = sum(1 for v, g in rows if v >= t and g)
+            out.setdefault(part, {})[f"{t:.2f}"] = [
+                round(tp / (tp + fp), 4) if tp + fp else None,
+                round(tp / (tp + fn), 4) if tp + fn else None,
+            ]
+    return out
 
 
 async def load(settings: Settings, folder: Path) -> dict[str, str]:
