@@ -398,6 +398,8 @@ class Tally:
     recs_held: int = 0
     closable: int = 0
     closed: int = 0
+    closable_reported: int = 0  # closable gaps the product also reports as gaps
+    closed_reported: int = 0
     ndcg: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -412,6 +414,7 @@ class Tally:
             "already_held_recommendations": self.recs_held,
             "closable_required_gaps": self.closable,
             "closable_closed_share": ratio(self.closed, self.closable),
+            "reported_closable_closed_share": ratio(self.closed_reported, self.closable_reported),
             "ndcg_at_10": round(sum(self.ndcg) / len(self.ndcg), 4) if self.ndcg else None,
             "postings": len(self.ndcg),
         }
@@ -419,6 +422,64 @@ class Tally:
 
 def dcg(gains: list[float]) -> float:
     return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+async def plan_sweep(
+    settings: Settings, people: list[Learner], offers: dict[str, list[Offer]],
+    job_ids: dict[str, str], values: list[float],
+) -> dict[str, dict[str, list[float | None]]]:  # fmt: skip
+    """Recommendation precision and closable share per part for each plan minimum similarity
+    (``services.matching.PLAN_MIN_SIMILARITY``; branches that have it only)."""
+    from credmatch.services import matching
+
+    out: dict[str, dict[str, list[float | None]]] = {"tuning": {}, "heldout": {}}
+    by_achievement = {o.id: o for v in offers.values() for o in v}
+    shipped = getattr(matching, "PLAN_MIN_SIMILARITY", None)
+    container = bootstrap(settings)
+    try:
+        for value in values:
+            matching.PLAN_MIN_SIMILARITY = value  # type: ignore[attr-defined]
+            matcher = container.matcher()
+            t = {"tuning": Tally(), "heldout": Tally()}
+            for lr in people:
+                tally = t[lr.occupation.part]
+                report = await matcher.skill_gap(lr.did, job_ids[lr.occupation.uri], False)
+                plan_tally(tally, lr, report, offers, by_achievement)
+            for part in t:
+                sm = t[part].summary()
+                out[part][f"{value:.2f}"] = [sm["recommendation_precision"],
+                                             sm["closable_closed_share"]]  # fmt: skip
+    finally:
+        if shipped is not None:
+            matching.PLAN_MIN_SIMILARITY = shipped  # type: ignore[attr-defined]
+        await container.close()
+    return out
+
+
+def plan_tally(
+    t: Tally, lr: Learner, report: Any, offers: dict[str, list[Offer]],
+    by_achievement: dict[str, Offer],
+) -> None:  # fmt: skip
+    occ = lr.occupation
+    held, held_any = lr.held(False), lr.held(True)
+    truth = {s.uri for s in occ.essential} - held
+    closable = {
+        u for u in truth if u not in held_any and any(o.issuer.trusted for o in offers[u])
+    }  # fmt: skip
+    closed: set[str] = set()
+    for rec in report.recommendations:
+        taught = by_achievement.get(rec.offer.achievement_id)
+        skill = taught.skill.uri if taught else None
+        t.recs += 1
+        t.recs_right += int(skill in truth and skill not in held_any)
+        t.recs_held += int(skill in held_any)
+        if skill is not None:
+            closed.add(skill)
+    t.closable += len(closable)
+    t.closed += len(closable & closed)
+    reported = closable & {skill_of(g.text, occ) for g in report.match.gaps}
+    t.closable_reported += len(reported)
+    t.closed_reported += len(reported & closed)
 
 
 async def measure(
@@ -436,12 +497,8 @@ async def measure(
         for lr in people:
             occ, t = lr.occupation, tallies[lr.occupation.part]
             report = await matcher.skill_gap(lr.did, job_ids[occ.uri], False)
-            held, held_any = lr.held(False), lr.held(True)
+            held = lr.held(False)
             truth = {s.uri for s in occ.essential} - held
-            closable = {
-                u for u in truth
-                if u not in held_any and any(o.issuer.trusted for o in offers[u])
-            }  # fmt: skip
             reported = {skill_of(g.text, occ) or f"?{g.id}" for g in report.match.gaps}
             if occ.part == "tuning":  # what went wrong, on the tuning part only
                 for c in report.match.coverage:
@@ -463,17 +520,7 @@ async def measure(
             t.gap_tp += len(reported & truth)
             t.gap_fp += len(reported - truth)
             t.gap_fn += len(truth - reported)
-            closed: set[str] = set()
-            for rec in report.recommendations:
-                taught = by_achievement.get(rec.offer.achievement_id)
-                skill = taught.skill.uri if taught else None
-                t.recs += 1
-                t.recs_right += int(skill in truth and skill not in held_any)
-                t.recs_held += int(skill in held_any)
-                if skill is not None:
-                    closed.add(skill)
-            t.closable += len(closable)
-            t.closed += len(closable & closed)
+            plan_tally(t, lr, report, offers, by_achievement)
         for occ in occupations:
             page = await matcher.candidates(job_ids[occ.uri], 10, None, CandidateFilter())
             ess = {s.uri for s in occ.essential}
@@ -541,6 +588,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--occupations", type=int, default=40)
     ap.add_argument("--out", type=Path, default=Path("var/bench/match-quality.json"))
+    ap.add_argument("--plan-sweep", default="", help="e.g. 0,0.7,0.8,0.9 (tuning aid)")
     ap.add_argument("--keep", action="store_true", help="keep the seed folder and Neo4j home")
     args = ap.parse_args()
     started = time.monotonic()
@@ -574,6 +622,11 @@ def main() -> None:
                 sys.exit(f"posting {n} ({title}) did not load; titles: {sorted(titles)[:5]}")
             job_ids[occ.uri] = match[0]
         result = asyncio.run(measure(settings, occupations, people, offers, job_ids))
+        if args.plan_sweep:
+            values = [float(v) for v in args.plan_sweep.split(",")]
+            result["plan_min_similarity_sweep"] = asyncio.run(
+                plan_sweep(settings, people, offers, job_ids, values)
+            )
     finally:
         launcher.stop()
         if not args.keep:

@@ -179,6 +179,11 @@ class _Step:
         return best
 
 
+def _at_least(o: Offer, min_similarity: float) -> Offer:
+    sims = {r: sim for r, sim in o.satisfies.items() if sim >= min_similarity}
+    return o if len(sims) == len(o.satisfies) else replace(o, satisfies=sims)
+
+
 def _most_relevant(
     pool: Sequence[Offer],
     gaps: Sequence[RequirementSpec],
@@ -212,6 +217,7 @@ def recommend(
     trust: TrustPolicy | None = None,
     holdings: Holdings | None = None,
     margin: float | None = None,
+    min_similarity: float = 0.0,
 ) -> list[Recommendation]:
     """Pick offers that close the most gap weight, greedily, until no gap left can be closed.
 
@@ -224,13 +230,16 @@ def recommend(
     ``None`` means no limit. With ``margin``, an offer counts as closing a gap only when its
     similarity to it is within ``margin`` of the most similar offer that closes it (so a
     loosely related achievement never stands in for one about the gap itself; every closable
-    gap stays closable). The result does not depend on the order of ``offers``.
+    gap stays closable). An offer whose similarity to a gap is below ``min_similarity`` does
+    not count as closing it. The result does not depend on the order of ``offers``.
     """
     held = holdings or Holdings()
     remaining = list(dict.fromkeys(gaps))
     pool = list(offers)
     _check_inputs(pool, threshold, max_items, max_hours)
     pool = [o for o in pool if not held.teaches_nothing_new(o, remaining)]
+    if min_similarity > 0.0:
+        pool = [_at_least(o, min_similarity) for o in pool]
     if margin is not None:
         pool = _most_relevant(pool, remaining, threshold, trust, margin)
     step = _Step(threshold, trust, held, max_hours)

@@ -41,6 +41,9 @@ log = logging.getLogger("credmatch.matching")
 # at or above LINK_COSINE_FULL), a neighbouring skill's typically 0.6-0.85 (bench/match_quality
 # tuning part), so 0.1 keeps near-equals and drops neighbours.
 PLAN_RELEVANCE_MARGIN = 0.1
+# ... and only when that similarity is at least this: below it an achievement is about a
+# neighbouring skill, not the gap (chosen on bench/match_quality.py's tuning part only).
+PLAN_MIN_SIMILARITY = 0.0
 
 
 @dataclass(frozen=True)
@@ -390,6 +393,7 @@ class Matcher:
             trust=policy.trust,
             holdings=holdings,
             margin=PLAN_RELEVANCE_MARGIN,
+            min_similarity=PLAN_MIN_SIMILARITY,
         )
         evidence = _counted_evidence(match)
         recs = [
