@@ -510,7 +510,7 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
     import asyncio
 
     from credmatch.bootstrap import bootstrap
-    from credmatch.services.matching import CandidateFilter
+    from credmatch.services.matching import PLAN_MIN_SIMILARITY, CandidateFilter
 
     body = gql(api, seeded.keys["learner"], OPPORTUNITIES, l=seeded.learner, n=1)
     best = body["data"]["learnerOpportunities"]["bestNextAchievement"]
@@ -534,7 +534,11 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
                 for o in await matcher._offers(job.requirements, gaps, seeded.learner):
                     if holdings.teaches_nothing_new(o, ()):
                         continue
-                    if any(o.closes(g.id, policy.gap_threshold, policy.trust) for g in gaps):
+                    if any(
+                        o.closes(g.id, policy.gap_threshold, policy.trust)
+                        and o.satisfies[g.id] >= PLAN_MIN_SIMILARITY
+                        for g in gaps
+                    ):
                         opened.setdefault(o.achievement_id, set()).add(job_id)
             return opened
         finally:

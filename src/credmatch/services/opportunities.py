@@ -25,7 +25,7 @@ from credmatch.domain.scoring import trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import opportunities as q
 from credmatch.services.match_table import COUNTED_VERDICTS
-from credmatch.services.matching import CandidateFilter, JobView, Matcher
+from credmatch.services.matching import PLAN_MIN_SIMILARITY, CandidateFilter, JobView, Matcher
 
 # How many door-opener candidates the database returns for the preference order to choose from.
 _CANDIDATES = 25
@@ -78,6 +78,7 @@ async def _door_opener(matcher: Matcher, learner_id: str) -> DoorOpener | None:
         "trust": trust_table(policy),
         "gap": policy.gap_threshold,
         "candidates": _CANDIDATES,
+        "minSimilarity": PLAN_MIN_SIMILARITY,
     }
     rows = await matcher.store.read(q.DOOR_OPENERS, params)
     holdings = await matcher.holdings(learner_id)

@@ -23,7 +23,8 @@ LIMIT $first
 
 # For every achievement the learner does not hold: the postings (among the learner's rows in
 # the match table) where a verified credential for it would close at least one open required
-# requirement, and how many such requirements. Most postings first; then more requirements;
+# requirement (at similarity $minSimilarity or more, as in gap plans), and how many such
+# requirements. Most postings first; then more requirements;
 # the caller applies the remaining preferences (trust, hours, what the learner holds).
 DOOR_OPENERS = f"""
 MATCH (l:Learner {{id: $learner}})-[:MATCHES]->(j:JobPosting)-[:REQUIRES]->(r:Requirement)
@@ -33,7 +34,8 @@ WHERE c.verdict IN $verdicts
 WITH l, j, r, max(coalesce(s.similarity * coalesce($trust[{_TRUST_KEY}], 0.0), 0.0)) AS value
 WHERE value < $gap
 MATCH (r)-[o:SATISFIED_BY]->(a:Achievement)
-WHERE NOT EXISTS {{ (l)-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }}
+WHERE o.similarity >= $minSimilarity
+  AND NOT EXISTS {{ (l)-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }}
 OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
 WITH j, r, a, i,
      o.similarity * coalesce($trust['verified|' + toString(coalesce(i.trusted, false))], 0.0)
