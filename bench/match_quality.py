@@ -570,12 +570,11 @@ async def load(settings: Settings, folder: Path) -> dict[str, str]:
         print(f"   credentials loaded {summary.credentials.loaded} {verdicts}, rejected "
               f"{dict(summary.credentials.rejected)}, postings {len(summary.postings.loaded)}",
               flush=True)  # fmt: skip
-        rows = await container.store.read(
-            "MATCH (j:JobPosting) RETURN j.id AS id, j.title AS title, j.organization AS org"
-        )
+        matcher = container.matcher()
+        jobs = [await matcher.job(i) for i in summary.postings.loaded]
     finally:
         await container.close()
-    return {f"{r['title']} - {r['org']}": r["id"] for r in rows}
+    return {f"{j.title} - {j.organization}": j.id for j in jobs}
 
 
 def free_port() -> int:
