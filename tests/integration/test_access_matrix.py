@@ -27,8 +27,9 @@ ALLOWED: dict[str, set[str]] = {
                  "linkSkills", "learner", "upsertJobPosting", "deleteJobPosting"}
     | BROWSE | WEBHOOKS | KEYLESS,
     "issuer": {"health", "viewer", "ingestCredentials"} | BROWSE | KEYLESS,
-    "learner": {"health", "viewer", "skillGap", "linkSkills", "learner", "setDiscoverable"}
-    | BROWSE | KEYLESS,
+    # learnerOpportunities is the learner's own view: no recruiter or job board may call it.
+    "learner": {"health", "viewer", "skillGap", "linkSkills", "learner", "setDiscoverable",
+                "learnerOpportunities"} | BROWSE | KEYLESS,
 }  # fmt: skip
 
 
@@ -44,6 +45,8 @@ def operations(job: str, learner: str) -> dict[str, tuple[str, dict[str, Any]]]:
                                 "{ totalCount } }", {}),
         "skillGap": ("query($l: ID!, $j: ID!) { skillGap(learnerId: $l, jobId: $j) { score } }",
                      {"l": learner, "j": job}),
+        "learnerOpportunities": ("query($l: ID!) { learnerOpportunities(learnerId: $l, first: 1) "
+                                 "{ postings { score } } }", {"l": learner}),
         "jobPostings": ("{ jobPostings(first: 1) { nodes { id } } }", {}),
         "jobPosting": ("query($j: ID!) { jobPosting(id: $j) { id } }", {"j": job}),
         "achievements": ("{ achievements(first: 1) { id } }", {}),
@@ -136,6 +139,22 @@ def test_every_operation_refuses_no_key_a_wrong_key_and_a_revoked_key(
         for name, (query, variables) in ops.items():
             expected = "allowed" if key is None and name in KEYLESS else "unauthenticated"
             assert outcome(api, key, query, variables) == expected, (key, name)
+
+
+def test_learner_opportunities_answer_only_the_learners_own_key_and_admin(
+    api: TestClient, seeded: Seeded
+) -> None:
+    query = "query($l: ID!) { learnerOpportunities(learnerId: $l) { learner { id } } }"
+    mine = {"l": seeded.learner}
+    theirs = {"l": seeded.other_learner}
+    assert outcome(api, seeded.keys["learner"], query, mine) == "allowed"
+    assert outcome(api, seeded.keys["learner"], query, theirs) == "forbidden"
+    assert outcome(api, seeded.keys["admin"], query, theirs) == "allowed"
+    # a recruiter may not call it even for a learner who opted in to discovery
+    for role in ("recruiter", "jobboard", "issuer"):
+        assert outcome(api, seeded.keys[role], query, mine) == "forbidden", role
+        assert outcome(api, seeded.keys[role], query, theirs) == "forbidden", role
+    assert outcome(api, None, query, mine) == "unauthenticated"
 
 
 # --- organisations: every posting operation from every key on organisation A's posting -------

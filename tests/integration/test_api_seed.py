@@ -472,3 +472,120 @@ def test_withdrawn_consent_takes_effect_despite_the_ranking_cache(
         assert me not in after
     finally:
         gql(api, learner, consent, l=me, d=True)
+
+
+GAP_PLAN = """query($l: ID!, $j: ID!, $n: Int, $h: Float) {
+  skillGap(learnerId: $l, jobId: $j, maxRecommendations: $n, maxHours: $h) {
+    score gaps { id }
+    recommendations { gapWeightClosed scoreGain closes { id } achievement { id hours } } } }"""
+
+
+def test_gap_plans_never_recommend_what_is_held_and_respect_the_limits(
+    api: TestClient, seeded: Seeded
+) -> None:
+    key = seeded.keys["learner"]
+    profile = gql(
+        api,
+        key,
+        "query($l: ID!) { learner(id: $l) { credentials { verdict achievement { id } } } }",
+        l=seeded.learner,
+    )
+    assert "errors" not in profile, profile
+    held = {c["achievement"]["id"] for c in profile["data"]["learner"]["credentials"]}
+    jobs = gql(api, key, "{ jobPostings(first: 100) { nodes { id } } }")
+    planned = 0
+    for job in (n["id"] for n in jobs["data"]["jobPostings"]["nodes"]):
+        body = gql(api, key, GAP_PLAN, l=seeded.learner, j=job)
+        assert "errors" not in body, body
+        report = body["data"]["skillGap"]
+        recs = report["recommendations"]
+        closed = [c["id"] for r in recs for c in r["closes"]]
+        assert len(closed) == len(set(closed)) and set(closed) <= {g["id"] for g in report["gaps"]}
+        for r in recs:
+            assert r["achievement"]["id"] not in held
+            assert 0 < r["scoreGain"] <= 1 - report["score"] + 1e-4, r
+        planned += len(recs)
+        if len(recs) > 1:
+            one = gql(api, key, GAP_PLAN, l=seeded.learner, j=job, n=1)["data"]["skillGap"]
+            assert one["recommendations"] == recs[:1]
+            hours = min(r["achievement"]["hours"] or 1e9 for r in recs)
+            short = gql(api, key, GAP_PLAN, l=seeded.learner, j=job, h=hours)["data"]["skillGap"]
+            assert short["recommendations"]
+            assert sum(r["achievement"]["hours"] for r in short["recommendations"]) <= hours
+    assert planned > 0, "the catalog closes some of the seed learner's gaps"
+    bad = gql(api, key, GAP_PLAN, l=seeded.learner, j=job, n=-1)
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+OPPORTUNITIES = """query($l: ID!, $n: Int) { learnerOpportunities(learnerId: $l, first: $n) {
+  learner { id }
+  postings { score requiredMet requiredTotal job { id } gaps { id } }
+  bestNextAchievement { achievement { id } issuer { trusted } postingCount jobIds gapsClosed }
+} }"""
+
+
+def test_learner_opportunities_agree_with_skill_gap(api: TestClient, seeded: Seeded) -> None:
+    key = seeded.keys["learner"]
+    body = gql(api, key, OPPORTUNITIES, l=seeded.learner, n=5)
+    assert "errors" not in body, body
+    found = body["data"]["learnerOpportunities"]
+    postings = found["postings"]
+    assert 0 < len(postings) <= 5
+    scores = [p["score"] for p in postings]
+    assert scores == sorted(scores, reverse=True)
+    for p in postings:  # the same numbers the learner's gap report gives for that posting
+        gap = gql(api, key, GAP_PLAN, l=seeded.learner, j=p["job"]["id"])["data"]["skillGap"]
+        assert p["score"] == gap["score"]
+        assert p["gaps"] == gap["gaps"]
+    bad = gql(api, key, OPPORTUNITIES, l=seeded.learner, n=0)
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded) -> None:
+    """Brute force over every posting in the learner's rows, with the gap plans' own offers
+    and trust rule in Python: no achievement closes a required gap in more postings."""
+    import asyncio
+
+    from credmatch.bootstrap import bootstrap
+    from credmatch.services.matching import PLAN_MIN_SIMILARITY, CandidateFilter
+
+    body = gql(api, seeded.keys["learner"], OPPORTUNITIES, l=seeded.learner, n=1)
+    best = body["data"]["learnerOpportunities"]["bestNextAchievement"]
+
+    async def doors() -> dict[str, set[str]]:
+        container = bootstrap(seeded.settings)
+        try:
+            matcher = container.matcher()
+            policy = matcher.policy(CandidateFilter())
+            rows = await container.store.read(
+                "MATCH (:Learner {id: $l})-[:MATCHES]->(j:JobPosting) RETURN j.id AS id",
+                {"l": seeded.learner},
+            )
+            opened: dict[str, set[str]] = {}
+            for job_id in (r["id"] for r in rows):
+                job = await matcher.job(job_id)
+                match = await matcher.learner_match(seeded.learner, job)
+                kinds = {r.spec.id: r.kind for r in job.requirements}
+                gaps = [g for g in match.gaps if kinds[g.id] != "condition"]
+                holdings = await matcher.holdings(seeded.learner)
+                for o in await matcher._offers(job.requirements, gaps, seeded.learner):
+                    if holdings.teaches_nothing_new(o, ()):
+                        continue
+                    if any(
+                        o.closes(g.id, policy.gap_threshold, policy.trust)
+                        and o.satisfies[g.id] >= PLAN_MIN_SIMILARITY
+                        for g in gaps
+                    ):
+                        opened.setdefault(o.achievement_id, set()).add(job_id)
+            return opened
+        finally:
+            await container.close()
+
+    opened = asyncio.run(doors())
+    if not opened:
+        assert best is None
+        return
+    assert best is not None
+    most = max(len(v) for v in opened.values())
+    assert best["postingCount"] == most == len(best["jobIds"])
+    assert set(best["jobIds"]) == opened[best["achievement"]["id"]]

@@ -72,6 +72,7 @@ class Action(StrEnum):
     CANDIDATES = "candidates"
     CANDIDATES_FOR_SKILLS = "candidatesForSkills"
     SKILL_GAP = "skillGap"
+    LEARNER_OPPORTUNITIES = "learnerOpportunities"  # the learner's own view: never recruiters
     BROWSE = "browse"  # jobPostings, jobPosting, achievements, issuers, skills
     LINK_SKILLS = "linkSkills"
     LEARNER = "learner"
@@ -122,6 +123,7 @@ POLICY: Mapping[Role, Mapping[Action, Grant]] = MappingProxyType(
             {
                 **_COMMON,
                 _A.SKILL_GAP: _G.OWN,
+                _A.LEARNER_OPPORTUNITIES: _G.OWN,
                 _A.LEARNER: _G.OWN,
                 _A.SET_DISCOVERABLE: _G.OWN,
                 _A.ERASE_LEARNER: _G.OWN,

@@ -24,6 +24,7 @@ from credmatch.errors import InputError, NotFoundError
 from credmatch.services import browse, privacy
 from credmatch.services.challenges import issue_challenge
 from credmatch.services.matching import JobView, adhoc_requirements
+from credmatch.services.opportunities import learner_opportunities
 from credmatch.services.presentations import submit_presentation
 from credmatch.tenancy import (
     DEFAULT_ORG,
@@ -38,6 +39,9 @@ from credmatch.tenancy import (
 
 MAX_SKILLS = 20
 log = logging.getLogger("credmatch.api")
+# learnerOpportunities explains each returned posting from the evidence: a small bound.
+MAX_OPPORTUNITIES = 20
+
 FIRST = (
     f"How many to return: 0 to {MAX_PAGE_SIZE} (the page size limit). Page on with `after`: "
     "the `endCursor` of the previous page."
@@ -169,18 +173,39 @@ class Query:
         return t.connection(result, s.gap_threshold)
 
     @strawberry.field(
-        description="A learner's coverage of a job, gaps, and what would close them. "
+        description="A learner's coverage of a job, gaps, and a plan that closes every gap "
+        "some catalog achievement can close (never one teaching only what the learner holds; "
+        "trusted issuers, then fewer hours, then what the learner is on the way to first). "
         + _NULL_WHEN
-        + "the learner or the posting is unknown or not visible to this key (NOT_FOUND), or "
-        "the key may not see this learner (FORBIDDEN)."
+        + "the learner or the posting is unknown or not visible to this key (NOT_FOUND), "
+        "the key may not see this learner (FORBIDDEN), or a limit is negative (BAD_INPUT)."
     )
     async def skill_gap(
-        self, info: Info, learner_id: strawberry.ID, job_id: strawberry.ID
+        self,
+        info: Info,
+        learner_id: strawberry.ID,
+        job_id: strawberry.ID,
+        max_recommendations: Annotated[
+            int | None,
+            strawberry.argument(
+                description="At most this many recommendations (default: as many as it takes "
+                "to close every gap the catalog can close)."
+            ),
+        ] = None,
+        max_hours: Annotated[
+            float | None,
+            strawberry.argument(
+                description="At most this many hours in all; achievements of unknown length "
+                "are then left out (default: no limit)."
+            ),
+        ] = None,
     ) -> t.GapReport | None:
         grant = require(info.context.principal, "skillGap", learner_id=str(learner_id))
         ctx = info.context
         await visible_job(info, str(job_id))
-        report = await ctx.matcher.skill_gap(str(learner_id), str(job_id), _consent(grant))
+        report = await ctx.matcher.skill_gap(
+            str(learner_id), str(job_id), _consent(grant), max_recommendations, max_hours
+        )
         _log_access(info, "skillGap", report.job.id, [report.learner.id])
         reqs = {str(r.id): r for r in (t.requirement(v) for v in report.job.requirements)}
         threshold = ctx.container.settings.gap_threshold
@@ -200,6 +225,28 @@ class Query:
             gaps=m.gaps,
             recommendations=recs,
         )
+
+    @strawberry.field(
+        description="For one learner: the postings where they are closest (score and gaps, "
+        "from the match table) and the one achievement that would close a required gap in "
+        "the most of their postings. The learner's own view: a learner key for that learner, "
+        "or an admin key; recruiters and job boards are refused (FORBIDDEN). "
+        + _NULL_WHEN
+        + "the learner is unknown (NOT_FOUND) or `first` is out of range (BAD_INPUT)."
+    )
+    async def learner_opportunities(
+        self,
+        info: Info,
+        learner_id: strawberry.ID,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many postings: 1 to {MAX_OPPORTUNITIES}.")
+        ] = 10,
+    ) -> t.LearnerOpportunities | None:
+        require(info.context.principal, "learnerOpportunities", learner_id=str(learner_id))
+        ctx = info.context
+        found = await learner_opportunities(ctx.matcher, str(learner_id), first, MAX_OPPORTUNITIES)
+        names = await ctx.matcher.learners([found.learner_id])
+        return t.opportunities(found, names.get(found.learner_id))
 
     @strawberry.field(
         description="Job postings by title, optionally filtered by title or hiring "

@@ -16,6 +16,8 @@ from credmatch.domain.model import Match as DomainMatch
 from credmatch.domain.paging import Page
 from credmatch.services.api_ingest import CredentialResult
 from credmatch.services.matching import CandidatePage, JobView, LearnerInfo, RequirementView
+from credmatch.services.opportunities import DoorOpener as DomainDoorOpener
+from credmatch.services.opportunities import Opportunities
 
 __all__ = ["JSON"]
 
@@ -264,8 +266,14 @@ class Issuer:
 @strawberry.type
 class Recommendation:
     achievement: Achievement
-    closes: list[Requirement]
+    closes: list[Requirement] = strawberry.field(
+        description="The gaps (required requirements) earning this achievement would close."
+    )
     gap_weight_closed: float
+    score_gain: float = strawberry.field(
+        description="How much the learner's score for the posting would rise if they earned "
+        "this achievement (alone), by the same scoring rules as the score itself."
+    )
 
 
 @strawberry.type
@@ -276,6 +284,43 @@ class GapReport:
     coverage: list[Coverage]
     gaps: list[Requirement]
     recommendations: list[Recommendation]
+
+
+@strawberry.type(description="A posting where the learner is among the closest to qualifying.")
+class Opportunity:
+    job: JobPosting
+    score: float
+    required_met: int
+    required_total: int
+    gaps: list[Requirement]
+
+
+@strawberry.type(
+    description="The one achievement that would close a required gap in the most of the "
+    "learner's postings (a verified credential for it, from its issuer)."
+)
+class DoorOpener:
+    achievement: AchievementRef
+    issuer: IssuerRef
+    hours: float | None
+    credits: float | None
+    posting_count: int = strawberry.field(description="How many postings it would open.")
+    job_ids: list[strawberry.ID] = strawberry.field(description="Those postings, by id.")
+    gaps_closed: int = strawberry.field(
+        description="How many required gaps it would close across those postings."
+    )
+
+
+@strawberry.type
+class LearnerOpportunities:
+    learner: LearnerRef
+    postings: list[Opportunity] = strawberry.field(
+        description="Closest first: by score in the match table, then required met, then id."
+    )
+    best_next_achievement: DoorOpener | None = strawberry.field(
+        description="Which single achievement opens the most doors; null when none would "
+        "close a gap in any of the learner's postings."
+    )
 
 
 @strawberry.type
@@ -480,6 +525,44 @@ def recommendation(
         achievement=ach,
         closes=[reqs[r.id] for r in rec.closes],
         gap_weight_closed=round(rec.gap_weight_closed, 4),
+        score_gain=round(rec.score_gain, 4),
+    )
+
+
+def opportunities(found: Opportunities, info: LearnerInfo | None) -> LearnerOpportunities:
+    postings = []
+    for o in found.postings:
+        reqs = {str(r.id): r for r in (requirement(v) for v in o.job.requirements)}
+        postings.append(
+            Opportunity(
+                job=job_posting(o.job),
+                score=round(o.match.score, 4),
+                required_met=o.match.required_met,
+                required_total=o.match.required_total,
+                gaps=[reqs[g.id] for g in o.match.gaps],
+            )
+        )
+    return LearnerOpportunities(
+        learner=learner_ref(found.learner_id, info),
+        postings=postings,
+        best_next_achievement=door_opener(found.door_opener),
+    )
+
+
+def door_opener(d: DomainDoorOpener | None) -> DoorOpener | None:
+    if d is None:
+        return None
+    a, i = d.achievement, d.issuer
+    return DoorOpener(
+        achievement=AchievementRef(id=strawberry.ID(a["id"]), name=a.get("name") or a["id"]),
+        issuer=IssuerRef(
+            id=strawberry.ID(i.get("id") or ""), name=i.get("name"), trusted=bool(i.get("trusted"))
+        ),
+        hours=a.get("hours"),
+        credits=a.get("credits"),
+        posting_count=len(d.job_ids),
+        job_ids=[strawberry.ID(j) for j in d.job_ids],
+        gaps_closed=d.gaps_closed,
     )
 
 

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from credmatch.domain.cover import Offer, Recommendation, recommend
+from credmatch.domain.cover import Holdings, Offer, Recommendation, recommend, score_gain
 from credmatch.domain.model import (
+    CONDITION,
     DUTY,
     REQUIREMENT_KINDS,
     SKILL,
@@ -42,6 +43,18 @@ from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
 from credmatch.services.ranking_cache import RankingCache
 
 log = logging.getLogger("credmatch.matching")
+
+# Gap plans: an achievement closes a gap only when its similarity to it is within this much of
+# the most similar achievement that closes it (domain.cover.recommend's ``margin``). Chosen by
+# reasoning, not fitted: an achievement about the skill itself reaches similarity 1.0 (cosine
+# at or above LINK_COSINE_FULL), a neighbouring skill's typically 0.6-0.85 (bench/match_quality
+# tuning part), so 0.1 keeps near-equals and drops neighbours.
+PLAN_RELEVANCE_MARGIN = 0.1
+# ... and only when that similarity is at least this: below it an achievement is about a
+# neighbouring skill, not the gap. Chosen on bench/match_quality.py's tuning part only: its
+# recommendation precision was 0.874 at 0 and 0.6, 0.933 from 0.7 to 0.95 with the same share
+# of closable gaps closed, and 1.0 closed fewer; the least restrictive best value is kept.
+PLAN_MIN_SIMILARITY = 0.7
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,10 @@ class Matcher:
         self._max_page = max_page
         self._cache = cache
         self._policy_id = policy_id(policy)
+
+    @property
+    def store(self) -> GraphStore:
+        return self._store
 
     async def _ranked_page(
         self, query: str, params: dict[str, Any], version: int | None
@@ -370,35 +387,96 @@ class Matcher:
         }
 
     async def skill_gap(
-        self, learner_id: str, job_id: str, consent_required: bool, max_recommendations: int = 5
+        self,
+        learner_id: str,
+        job_id: str,
+        consent_required: bool,
+        max_recommendations: int | None = None,
+        max_hours: float | None = None,
     ) -> GapReport:
+        """The learner's match for the posting and a plan closing every gap the catalog can
+        close (``domain.cover.recommend``), limited only by ``max_recommendations`` and
+        ``max_hours``; each recommendation carries its score gain. Requirements of kind
+        ``condition`` are never planned for."""
         info = (await self.learners([learner_id])).get(learner_id)
         if info is None or (consent_required and not info.discoverable):
             raise NotFoundError(f"no learner {learner_id!r} that you may see")
         job = await self.job(job_id)
-        flt = CandidateFilter()
-        policy = self.policy(flt)
+        policy = self.policy(CandidateFilter())
         specs = [r.spec for r in job.requirements]
-        matches, _ = await self._explain(
-            specs, _pairs(job.requirements), [learner_id], flt, policy, consent_required=False
+        match = await self.learner_match(learner_id, job)
+        plannable = _plannable(job.requirements)
+        gaps = [g for g in match.gaps if g.id in plannable]
+        offers = await self._offers(job.requirements, gaps, learner_id)
+        holdings = await self._holdings(learner_id, match)
+        recs = recommend(
+            gaps,
+            offers,
+            policy.gap_threshold,
+            max_recommendations,
+            max_hours=max_hours,
+            trust=policy.trust,
+            holdings=holdings,
+            margin=PLAN_RELEVANCE_MARGIN,
+            min_similarity=PLAN_MIN_SIMILARITY,
         )
-        match = _with_rank(matches[0], 1)
-        offers = await self._offers(job.requirements, match, learner_id)
-        recs = recommend(match.gaps, offers, policy.gap_threshold, max_recommendations)
+        evidence = _counted_evidence(match)
+        recs = [
+            replace(r, score_gain=score_gain(learner_id, specs, evidence, policy, r.offer))
+            for r in recs
+        ]
         return GapReport(info, job, match, recs)
 
+    async def learner_match(self, learner_id: str, job: JobView) -> Match:
+        """One learner's match for ``job`` under the default policy, from their evidence."""
+        flt = CandidateFilter()
+        matches, _ = await self._explain(
+            [r.spec for r in job.requirements],
+            _pairs(job.requirements),
+            [learner_id],
+            flt,
+            self.policy(flt),
+            consent_required=False,
+        )
+        return _with_rank(matches[0], 1)
+
+    async def holdings(self, learner_id: str, match: Match | None = None) -> Holdings:
+        """What the learner holds through counted credentials (see ``Holdings``); the
+        per-requirement similarities come from ``match`` when given."""
+        return await self._holdings(learner_id, match)
+
+    async def _holdings(self, learner_id: str, match: Match | None) -> Holdings:
+        """What the learner holds through counted credentials (see ``Holdings``)."""
+        rows = await self._store.read(
+            q.HOLDINGS, {"learner": learner_id, "verdicts": list(COUNTED_VERDICTS)}
+        )
+        similarity: dict[str, float] = {}
+        for ev in _counted_evidence(match) if match is not None else ():
+            similarity[ev.requirement_id] = max(similarity.get(ev.requirement_id, -1.0),
+                                                ev.similarity)  # fmt: skip
+        return Holdings(
+            achievements=frozenset(r["achievement"] for r in rows),
+            skills=frozenset(s for r in rows for s in r["skills"]),
+            similarity=similarity,
+            stack_targets=frozenset(t for r in rows for t in r["stacksInto"]),
+        )
+
     async def _offers(
-        self, reqs: tuple[RequirementView, ...], match: Match, learner_id: str
+        self, reqs: tuple[RequirementView, ...], gaps: Sequence[RequirementSpec], learner_id: str
     ) -> list[Offer]:
-        gap_ids = {g.id for g in match.gaps}
+        """Achievements linked to a gap, with their links to every plannable requirement."""
+        gap_ids = {g.id for g in gaps}
+        linked = {a for r in reqs if r.spec.id in gap_ids for a, _ in r.links}
+        if not linked:
+            return []
+        plannable = _plannable(reqs)
         satisfies: dict[str, dict[str, float]] = defaultdict(dict)
         for r in reqs:
-            if r.spec.id in gap_ids:
+            if r.spec.id in plannable:
                 for achievement, similarity in r.links:
-                    satisfies[achievement][r.spec.id] = similarity
-        if not satisfies:
-            return []
-        rows = await self._store.read(q.OFFERS, {"ids": sorted(satisfies), "learner": learner_id})
+                    if achievement in linked:
+                        satisfies[achievement][r.spec.id] = similarity
+        rows = await self._store.read(q.OFFERS, {"ids": sorted(linked), "learner": learner_id})
         offers = []
         for row in rows:
             a, issuer = row["achievement"], row["issuer"] or {}
@@ -412,6 +490,8 @@ class Matcher:
                     hours=a.get("hours"),
                     stacks_into=tuple(w["id"] for w in row["stacksInto"]),
                     satisfies=satisfies[a["id"]],
+                    issuer_trusted=bool(issuer.get("trusted")),
+                    skills=frozenset(row["skills"]),
                 )
             )
         return offers
@@ -438,6 +518,21 @@ def _pairs(reqs: Sequence[RequirementView]) -> list[dict[str, Any]]:
         {"requirement": r.spec.id, "achievement": a, "similarity": s}
         for r in reqs
         for a, s in r.links
+    ]
+
+
+def _plannable(reqs: Sequence[RequirementView]) -> set[str]:
+    """Requirements a course can close: all but those of kind ``condition`` (licences,
+    shifts, work authorisation...). A requirement without a kind is a skill."""
+    return {r.spec.id for r in reqs if (r.kind or SKILL) != CONDITION}
+
+
+def _counted_evidence(match: Match) -> list[Evidence]:
+    """Every piece of evidence that counted in ``match`` (best and alternatives)."""
+    return [
+        ev
+        for c in match.coverage
+        for ev in ((c.evidence,) if c.evidence is not None else ()) + c.alternatives
     ]
 
 

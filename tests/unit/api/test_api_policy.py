@@ -13,10 +13,11 @@ ALLOWED: dict[Role, set[str]] = {
     Role.RECRUITER: BROWSING | CONSENTED,
     Role.JOBBOARD: BROWSING | CONSENTED | {"upsertJobPosting", "deleteJobPosting", "webhooks"},
     Role.ISSUER: {"ingestCredentials", "browse", "viewer"},
-    Role.LEARNER: BROWSING | {"skillGap", "learner", "setDiscoverable", "eraseLearner"},
+    Role.LEARNER: BROWSING
+    | {"skillGap", "learner", "setDiscoverable", "eraseLearner", "learnerOpportunities"},
     Role.ADMIN: {a.value for a in Action},
 }
-OWN_ONLY = {"skillGap", "learner", "setDiscoverable", "eraseLearner"}
+OWN_ONLY = {"skillGap", "learner", "setDiscoverable", "eraseLearner", "learnerOpportunities"}
 ACTIONS = [
     "candidates",
     "candidatesForSkills",
@@ -32,6 +33,7 @@ ACTIONS = [
     "viewer",
     "candidateMatched",  # issue 15: the subscription
     "webhooks",  # issue 15: registerWebhook, deleteWebhook, webhooks, webhookDeliveries
+    "learnerOpportunities",  # issue 14: the learner's own view, never a recruiter's
 ]
 
 

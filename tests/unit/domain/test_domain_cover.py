@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credmatch.domain.cover import Offer, Recommendation, recommend
-from credmatch.domain.model import RequirementSpec
+from credmatch.domain.cover import Holdings, Offer, Recommendation, recommend, score_gain
+from credmatch.domain.model import Evidence, MatchPolicy, RequirementSpec, TrustPolicy
+from credmatch.domain.scoring import score_candidate
 from credmatch.errors import InputError
 
 
@@ -182,3 +183,136 @@ def test_greedy_is_within_the_max_coverage_bound_of_the_optimum(
     )
     assert greedy <= best + 1e-9
     assert greedy >= (1 - 1 / math.e) * best - 1e-9
+
+
+# --- plans: what the learner holds, trust, budgets, score gains ---------------------------
+
+
+def _offer(aid: str, sims: dict[str, float], **kw: object) -> Offer:
+    base = offer(aid, sims)
+    fields = {**base.__dict__, "satisfies": dict(sims), **kw}
+    return Offer(**fields)  # type: ignore[arg-type]
+
+
+def test_no_default_limit_closes_every_closable_gap() -> None:
+    many = tuple(RequirementSpec(f"r{i}", f"skill {i}", 1.0, True) for i in range(8))
+    catalog = [offer(f"o{i}", {f"r{i}": 0.9}) for i in range(7)]  # r7 has no offer
+    recs = recommend(many, catalog, threshold=0.5)
+    assert sorted(q.id for r in recs for q in r.closes) == [f"r{i}" for i in range(7)]
+
+
+def test_an_offer_the_learner_already_holds_in_any_form_is_never_recommended() -> None:
+    same_achievement = _offer("held", {"A": 0.9})
+    same_skills = _offer("other-issuer", {"A": 0.95}, skills=frozenset({"esco:python"}))
+    as_similar = _offer("as-similar", {"A": 0.8})  # the learner's own credential is 0.85
+    new = _offer("new", {"A": 0.9}, skills=frozenset({"esco:python", "esco:pandas"}))
+    holdings = Holdings(
+        achievements=frozenset({"held"}),
+        skills=frozenset({"esco:python"}),
+        similarity={"A": 0.85},
+    )
+    recs = recommend((A,), [same_achievement, same_skills, as_similar, new], 0.5,
+                     holdings=holdings)  # fmt: skip
+    assert _ids(recs) == [("new", ["A"], 1.0)]
+    # with nothing held, the highest-similarity offers are all fair game again
+    assert len(recommend((A,), [same_achievement, same_skills, as_similar, new], 0.5)) == 1
+
+
+def test_an_untrusted_offer_closes_a_gap_only_when_the_trust_weight_allows() -> None:
+    untrusted = _offer("u", {"A": 0.9}, issuer_trusted=False)
+    trust = TrustPolicy(unknown_issuer=0.5)
+    assert recommend((A,), [untrusted], 0.5, trust=trust) == []  # 0.9 x 0.5 < 0.5
+    assert _ids(recommend((A,), [untrusted], 0.5)) == [("u", ["A"], 1.0)]
+
+
+def test_preference_trusted_then_hours_then_on_the_way_then_credits() -> None:
+    trust = TrustPolicy(unknown_issuer=1.0)  # both close A; only preference decides
+    held = Holdings(stack_targets=frozenset({"cert"}))
+    cases = [
+        ([_offer("p", {"A": 1.0}, issuer_trusted=False, hours=1.0),
+          _offer("q", {"A": 1.0}, hours=50.0)], "q"),
+        ([_offer("p", {"A": 1.0}, hours=10.0, stacks_into=("cert",)),
+          _offer("q", {"A": 1.0}, hours=5.0)], "q"),
+        ([_offer("p", {"A": 1.0}, hours=5.0),
+          _offer("q", {"A": 1.0}, hours=5.0, stacks_into=("cert",))], "q"),
+        ([_offer("p", {"A": 1.0}, hours=5.0, credits=1.0),
+          _offer("q", {"A": 1.0}, hours=5.0, credits=3.0, skills=frozenset({"s"}))], "p"),
+    ]  # fmt: skip
+    for offers, winner in cases:
+        for order in (offers, offers[::-1]):
+            got = recommend((A,), order, 0.5, trust=trust, holdings=held)
+            assert got[0].offer.achievement_id == winner
+
+
+def test_on_the_way_definition() -> None:
+    held = Holdings(
+        achievements=frozenset({"part-1"}),
+        skills=frozenset({"s1"}),
+        stack_targets=frozenset({"whole"}),
+    )
+    assert held.on_the_way(_offer("part-2", {}, stacks_into=("whole",)))
+    assert held.on_the_way(_offer("next", {}, stacks_into=("part-1",)))
+    assert held.on_the_way(_offer("overlap", {}, skills=frozenset({"s1", "s2"})))
+    assert not held.on_the_way(_offer("far", {}, skills=frozenset({"s9"}), stacks_into=("x",)))
+
+
+def test_max_hours_is_a_budget_for_the_whole_plan() -> None:
+    catalog = [
+        _offer("big", {"A": 0.9, "B": 0.9}, hours=30.0),
+        _offer("a", {"A": 0.9}, hours=10.0),
+        _offer("b", {"B": 0.9}, hours=15.0),
+        _offer("c", {"C": 0.9}),  # unknown length never fits a budget
+    ]
+    assert [r.offer.achievement_id for r in recommend(GAPS, catalog, 0.5)] == ["big", "c"]
+    assert [r.offer.achievement_id for r in recommend(GAPS, catalog, 0.5, max_hours=25)] == [
+        "a",  # equal weight: fewer hours first
+        "b",
+    ]
+    assert recommend(GAPS, catalog, 0.5, max_hours=5) == []
+    with pytest.raises(InputError, match="max_hours"):
+        recommend(GAPS, catalog, 0.5, max_hours=-1)
+
+
+def _ev(req: str, sim: float, trusted: bool = True, verdict: str = "verified") -> Evidence:
+    return Evidence(req, f"cred-{req}", f"ach-{req}", "held", "iss", None, trusted, verdict,
+                    sim, None, None, None)  # fmt: skip
+
+
+def test_score_gain_is_the_scoring_rules_difference() -> None:
+    policy = MatchPolicy()
+    reqs = [A, B, D]
+    evidence = [_ev("A", 0.6), _ev("B", 0.9, trusted=False)]
+    o = _offer("o", {"A": 0.9, "D": 0.8})
+    base = score_candidate("l", reqs, evidence, policy).score
+    # A: 0.6 -> 0.9, B: unchanged 0.45, D: 0 -> 0.8 (weight 0.5); total weight 2.5
+    assert score_gain("l", reqs, evidence, policy, o) == pytest.approx((0.3 + 0.4) / 2.5)
+    assert base + score_gain("l", reqs, evidence, policy, o) == pytest.approx(
+        (0.9 + 0.45 + 0.4) / 2.5
+    )
+    weaker = _offer("w", {"A": 0.5})  # no better than what the learner has: no gain
+    assert score_gain("l", reqs, evidence, policy, weaker) == 0.0
+    untrusted = _offer("u", {"D": 0.8}, issuer_trusted=False)  # counts half, as scoring says
+    assert score_gain("l", reqs, evidence, policy, untrusted) == pytest.approx(0.2 / 2.5)
+
+
+def test_margin_keeps_only_the_most_relevant_offers_for_each_gap() -> None:
+    exact_a = _offer("exact-a", {"A": 1.0}, hours=40.0)
+    exact_b = _offer("exact-b", {"B": 0.95}, hours=40.0)
+    loose = _offer("loose", {"A": 0.6, "B": 0.7}, hours=1.0)  # about neither, links to both
+    catalog = [exact_a, exact_b, loose]
+    assert _ids(recommend((A, B), catalog, 0.5)) == [("loose", ["A", "B"], 2.0)]
+    got = recommend((A, B), catalog, 0.5, margin=0.1)
+    assert sorted(r.offer.achievement_id for r in got) == ["exact-a", "exact-b"]
+    # the best offer always stays: a gap only a loose offer closes is still closed
+    assert _ids(recommend((A, C), [loose, _offer("c", {"C": 0.9})], 0.5, margin=0.1)) == [
+        ("loose", ["A"], 1.0),  # equal weight: 1 hour before unknown hours
+        ("c", ["C"], 1.0),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalog=catalog_st, margin=st.sampled_from([0.0, 0.1, 0.3]))
+def test_a_margin_never_leaves_a_closable_gap_open(catalog: list[Offer], margin: float) -> None:
+    closable = {g.id for g in GAP_POOL if any(o.closes(g.id, 0.5) for o in catalog)}
+    recs = recommend(GAP_POOL, catalog, 0.5, margin=margin)
+    assert {q.id for r in recs for q in r.closes} == closable

@@ -86,11 +86,23 @@ UNWIND $ids AS id
 MATCH (a:Achievement {id: id})
 WHERE NOT EXISTS { (:Learner {id: $learner})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }
 OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
-OPTIONAL MATCH (a)-[:STACKS_INTO]->(whole:Achievement)
 RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
           .fieldOfStudy} AS achievement,
        i {.id, .name, .trusted} AS issuer,
-       [w IN collect(DISTINCT whole) | w {.id, .name}] AS stacksInto
+       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto,
+       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills
+"""
+
+# What a learner holds through credentials whose verdict counts: each achievement, the skills
+# its issuer aligned it to, and what it stacks into (gap plans leave out what is held and
+# prefer what the learner is on the way to).
+HOLDINGS = """
+MATCH (:Learner {id: $learner})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
+WHERE c.verdict IN $verdicts
+WITH DISTINCT a
+RETURN a.id AS achievement,
+       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills,
+       [(a)-[:STACKS_INTO]->(w:Achievement) | w.id] AS stacksInto
 """
 
 # Ad-hoc skills: achievements near a free-text skill (vector index) or aligned to a skill URI,
