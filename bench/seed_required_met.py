@@ -37,7 +37,7 @@ PASSWORD = "credmatch-bench-password"
 JOBS = "{ jobPostings(first: 100) { nodes { id title requirements { text kind required } } } }"
 COUNT = """query($job: ID!, $filter: CandidateFilter) {
   candidates(jobId: $job, first: 1, filter: $filter) { totalCount } }"""
-# The README walkthrough's two queries, captured for it (--json).
+# The README walkthrough's queries, captured for it (--json).
 SHORTLIST = """query Shortlist($job: ID!) {
   candidates(jobId: $job, first: 2) {
     totalCount
@@ -61,6 +61,15 @@ GAP = """query MyGap($me: ID!, $job: ID!) {
       achievement { name issuer { name trusted } hours credits stacksInto { name } }
       closes { text }
       gapWeightClosed
+      scoreGain
+    }
+  }
+}"""
+DOORS = """query Doors($me: ID!) {
+  learnerOpportunities(learnerId: $me, first: 3) {
+    postings { job { title } score requiredMet requiredTotal gaps { text } }
+    bestNextAchievement {
+      achievement { name } issuer { name trusted } hours postingCount gapsClosed
     }
   }
 }"""
@@ -99,6 +108,7 @@ def measure(settings: Settings) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         examples = {
             "shortlist": _gql(client, key, SHORTLIST, job="sentinelops-soc-analyst"),
             "gap": _gql(client, learner_key, GAP, me=GAP_LEARNER, job="stlukes-rn-medsurg"),
+            "doors": _gql(client, learner_key, DOORS, me=GAP_LEARNER),
         }
         jobs = _gql(client, key, JOBS)["jobPostings"]["nodes"]
         for job in sorted(jobs, key=lambda j: j["id"]):
