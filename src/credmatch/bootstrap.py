@@ -17,7 +17,7 @@ from credmatch.embeddings import (
     CachedEmbedder,
     Embedder,
     EmbeddingCache,
-    SentenceTransformerEmbedder,
+    build_embedder,
 )
 from credmatch.errors import CredmatchError
 from credmatch.graph.launcher import resolve_password
@@ -70,8 +70,9 @@ class Container:
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            inner = self.embedder_override or SentenceTransformerEmbedder(
-                self.settings.model, batch_size=self.settings.embedding_batch_size
+            s = self.settings
+            inner = self.embedder_override or build_embedder(
+                s.embedding_backend, s.model, s.embedding_batch_size, s.onnx_dir
             )
             self.settings.embedding_cache.parent.mkdir(parents=True, exist_ok=True)
             self._cache = EmbeddingCache(self.settings.embedding_cache)
