@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from credmatch.embeddings import (
     EmbeddingCache,
     build_embedder,
 )
+from credmatch.embeddings.cache import Progress
 from credmatch.errors import CredmatchError
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
@@ -44,7 +46,7 @@ class Container:
     settings: Settings
     store: GraphStore
     embedder_override: Embedder | None = None
-    _embedder: Embedder | None = field(default=None, init=False)
+    _embedder: CachedEmbedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _linker: SkillLinker | None = field(default=None, init=False)
     ranking_cache: RankingCache | None = field(default=None, init=False)
@@ -78,6 +80,14 @@ class Container:
             self._cache = EmbeddingCache(self.settings.embedding_cache)
             self._embedder = CachedEmbedder(inner, self._cache)
         return self._embedder
+
+    @contextlib.contextmanager
+    def embedding_progress(self, progress: Progress) -> Iterator[None]:
+        """Report to ``progress`` every text the embedder encodes meanwhile."""
+        self.embedder()
+        assert self._embedder is not None
+        with self._embedder.reporting(progress):
+            yield
 
     def verifier(
         self, trust: Path | None = None, documents: list[Path] | None = None, **options: object

@@ -241,7 +241,9 @@ def _matches(m: Any) -> str:
 
 
 async def _relink(c: Container) -> Any:
-    return await c.relink(refresh_linker=True)
+    # Embedding a taxonomy's views is the long part (about 125k texts for ESCO): show it.
+    with progress_bar("embedding") as advance, c.embedding_progress(advance):
+        return await c.relink(refresh_linker=True)
 
 
 def _link_skills(args: argparse.Namespace) -> int:

@@ -34,3 +34,12 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     # A zero row (empty text in the fake) stays zero rather than becoming NaN.
     norms[norms == 0.0] = 1.0
     return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+
+
+def encode_unique(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.encode(texts)``, encoding each distinct text once (rows follow ``texts``)."""
+    index: dict[str, int] = {}
+    rows = [index.setdefault(t, len(index)) for t in texts]
+    if len(index) == len(texts):
+        return embedder.encode(texts)
+    return embedder.encode(list(index))[rows]
