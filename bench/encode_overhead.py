@@ -6,8 +6,8 @@ Run from the repo root:
 For each backend (torch, onnx, onnx-int8), on the same texts (SkillSkape train sentences),
 batch size and threads:
 - texts/s of the bare encoder, and of CachedEmbedder on a cold cache (hashing, deduplication,
-  normalisation and SQLite writes included); each side's best of ``--repeats`` alternating
-  passes, since the load of a shared machine drifts;
+  normalisation and SQLite writes included); the backends take turns in each of ``--repeats``
+  rounds and each keeps its best pass, since the load of a shared machine drifts;
 - RP@5 of SkillLinker on the TECH and HOUSE validation sets, over a reduced label space:
   every gold skill of the two sets plus every ``--label-stride``-th of the 13,896 benchmark
   labels (about 2,900 with the default 5), label-only docs (dense and lexical). Reduced, so a
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -44,23 +43,31 @@ def sentences(path: Path, n: int) -> list[str]:
     return unique[:n]
 
 
-def best_rate(fn: Callable[[list[str]], object], texts: list[str], times: list[float]) -> None:
+def timed(fn: Callable[[list[str]], object], texts: list[str]) -> float:
     start = time.perf_counter()
     fn(texts)
-    times.append(time.perf_counter() - start)
+    return time.perf_counter() - start
 
 
-def throughput(embedder: Embedder, texts: list[str], repeats: int) -> tuple[float, float]:
-    embedder.encode(texts[:64])  # warm-up: session or kernels, allocator
-    direct: list[float] = []
-    cold: list[float] = []
+def throughput(
+    embedders: dict[str, Embedder], texts: list[str], repeats: int
+) -> dict[str, tuple[float, float]]:
+    """Per backend, texts/s of the bare encoder and of CachedEmbedder on a cold cache.
+
+    Backends take turns within each repeat and keep their best pass: the load of a shared
+    machine drifts, and a backend measured only at its peak would look better than it is.
+    """
+    for embedder in embedders.values():
+        embedder.encode(texts[:64])  # warm-up: export, session or kernels, allocator
+    times: dict[str, tuple[list[float], list[float]]] = {b: ([], []) for b in embedders}
     for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            cache = EmbeddingCache(Path(tmp) / "bench.sqlite")
-            best_rate(embedder.encode, texts, direct)
-            best_rate(CachedEmbedder(embedder, cache).encode, texts, cold)
-            cache.close()
-    return len(texts) / min(direct), len(texts) / min(cold)
+        for backend, embedder in embedders.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                cache = EmbeddingCache(Path(tmp) / "bench.sqlite")
+                times[backend][0].append(timed(embedder.encode, texts))
+                times[backend][1].append(timed(CachedEmbedder(embedder, cache).encode, texts))
+                cache.close()
+    return {b: (len(texts) / min(d), len(texts) / min(c)) for b, (d, c) in times.items()}
 
 
 def label_space(sets: Sequence[EvalSet], stride: int) -> list[SkillDoc]:
@@ -98,6 +105,7 @@ def main() -> None:
     parser.add_argument(
         "--label-stride", type=int, default=5, help="distractors: every n-th benchmark label"
     )
+    parser.add_argument("--no-quality", action="store_true", help="measure texts/s only")
     args = parser.parse_args()
 
     import torch
@@ -110,29 +118,34 @@ def main() -> None:
         load_annotations(BENCH_DIR / "house_validation_annotations.csv", "HOUSE", uri_of),
     ]
     labels = label_space(sets, args.label_stride)
-    rows = []
-    for backend in args.backends.split(","):
-        embedder = build_embedder(backend, batch_size=args.batch_size, export_root=args.export_root)
-        direct, cold = throughput(embedder, texts, args.repeats)
+    embedders = {
+        b: build_embedder(b, batch_size=args.batch_size, export_root=args.export_root)
+        for b in args.backends.split(",")
+    }
+    speed = throughput(embedders, texts, args.repeats)
+    load = _load()
+    print(f"{len(texts)} texts, batch {args.batch_size}, best of {args.repeats}; load {load}")
+    print("| backend | texts/s (encoder) | texts/s (CachedEmbedder, cold) | vs first |")
+    print("| --- | --- | --- | --- |")
+    first = next(iter(speed.values()))[0]
+    for backend, (direct, cold) in speed.items():
+        print(f"| {backend} | {direct:.1f} | {cold:.1f} | {direct / first:.2f}x |")
+    if args.no_quality:
+        return
+    print(f"\nRP@5 over {len(labels)} label-only skills (gold + every {args.label_stride}th label)")
+    print("| backend | labels encoded in | TECH RP@5 | HOUSE RP@5 | macro RP@5 | vs first |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    base = None
+    for backend, embedder in embedders.items():
         rp, build = quality(embedder, sets, labels)
         macro = float(np.mean(list(rp.values())))
-        rows.append((backend, direct, cold, rp, macro, build))
-        print(f"{backend}: {direct:.1f} texts/s, cold cache {cold:.1f}, RP@5 {rp}", file=sys.stderr)
-    print(
-        f"{len(texts)} texts, batch {args.batch_size}, best of {args.repeats}; "
-        f"{len(labels)} label-only skills; load at the end {_load()}"
-    )
-    print(
-        "| backend | texts/s (encoder) | texts/s (CachedEmbedder, cold) | labels encoded in "
-        "| TECH RP@5 | HOUSE RP@5 | macro RP@5 | vs torch |"
-    )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    base = rows[0][4]
-    for backend, direct, cold, rp, macro, build in rows:
+        base = macro if base is None else base
         print(
-            f"| {backend} | {direct:.1f} | {cold:.1f} | {build:.0f} s | {rp['TECH']:.3f} | "
-            f"{rp['HOUSE']:.3f} | {macro:.3f} | {macro - base:+.3f} |"
+            f"| {backend} | {build:.0f} s | {rp['TECH']:.3f} | {rp['HOUSE']:.3f} | "
+            f"{macro:.3f} | {macro - base:+.3f} |",
+            flush=True,
         )
+    print(f"load at the end {_load()}")
 
 
 def _load() -> str:
