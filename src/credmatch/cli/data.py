@@ -276,7 +276,8 @@ def _reembed(args: argparse.Namespace) -> int:
     from credmatch.services.reembed import reembed
 
     async def run(c: Container) -> int:
-        summary = await reembed(c)
+        with progress_bar("embedding") as advance, c.embedding_progress(advance):
+            summary = await reembed(c)
         print(
             f"re-embedded {summary.embedded} nodes with {c.embedder().name} "
             f"(dimension {c.embedder().dimension}); relinked"
