@@ -240,10 +240,13 @@ def http_call(client: httpx.AsyncClient, first: int) -> Call:
     return call
 
 
-def start_api(bolt_uri: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_api(
+    bolt_uri: str, port: int, log: Path, src: Path = REPO / "src"
+) -> subprocess.Popen[bytes]:
+    """The API from ``src`` (this checkout's by default) in a subprocess on 127.0.0.1."""
     env = {
         **os.environ,
-        "PYTHONPATH": str(REPO / "src"),
+        "PYTHONPATH": str(src),
         "NEO4J_URI": bolt_uri,
         "NEO4J_PASSWORD": PASSWORD,
         "CREDMATCH_GRAPHIQL": "false",

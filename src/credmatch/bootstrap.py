@@ -67,6 +67,8 @@ class Container:
             self.store,
             retention_days=s.access_log_retention_days,
             flush_s=s.access_log_flush_s,
+            window_s=s.access_log_window_s,
+            repeat_flush_s=s.access_log_repeat_flush_s,
             enabled=s.access_log,
         )
 
@@ -112,6 +114,7 @@ class Container:
             cosine_floor=s.link_cosine_floor,
             cosine_full=s.link_cosine_full,
             skill_min_score=s.skill_min_score,
+            evidence_floor=s.evidence_floor,
         )
 
     def match_policy(self, verified_only: bool = False) -> MatchPolicy:

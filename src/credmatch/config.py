@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     link_cosine_floor: float = Field(default=0.30, ge=-1, le=1)  # similarity 0 at this cosine
     link_cosine_full: float = Field(default=0.65, ge=-1, le=1)  # similarity 1 from this cosine
     skill_min_score: float = Field(default=0.5, ge=0, le=1)
+    # The evidence floor: a requirement-achievement similarity (0-1, as shown on evidence)
+    # below which a credential is not plausibly about the requirement; such links are not
+    # made, so they count nowhere. Chosen on held-out validation data: docs/benchmarks.md.
+    evidence_floor: float = Field(default=0.30, ge=0, le=1)
     gap_threshold: float = Field(default=0.5, ge=0, le=1)
     unknown_issuer_weight: float = Field(default=0.5, ge=0, le=1)
     unverifiable_weight: float = Field(default=0.3, ge=0, le=1)
@@ -100,10 +104,15 @@ class Settings(BaseSettings):
     # table (also done after every write and at start-up); 0: only then.
     match_refresh_interval_s: float = Field(default=300.0, ge=0)
     # The access log (who read which learner's evidence): how long events are kept, how often
-    # the in-process buffer is written, and whether it is on (off only to measure its cost).
+    # the in-process buffer is written, the window within which one key's repeated reads of one
+    # learner for one operation and posting are one event (with a count; 0: an event per read),
+    # and whether it is on (off only to measure its cost).
     access_log: bool = True
     access_log_retention_days: int = Field(default=365, ge=1)
     access_log_flush_s: float = Field(default=1.0, gt=0)
+    access_log_window_s: int = Field(default=3600, ge=0)
+    # Further reads of an event already written (count, last read) are written this often.
+    access_log_repeat_flush_s: float = Field(default=30.0, gt=0)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     rate_limit_per_s: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)

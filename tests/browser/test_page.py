@@ -202,7 +202,7 @@ def _requirement(job: str, n: int, text: str, required: bool, section: str) -> d
     return {
         "id": f"{job}#r{n}",
         "text": text,
-        "kind": "skill",
+        "kind": "SKILL",
         "required": required,
         "weight": 2.0 if required else 1.0,
         "section": section,

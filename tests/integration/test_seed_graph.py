@@ -61,3 +61,23 @@ def test_links_carry_similarity_and_explainable_paths(seeded: Seeded) -> None:
     row = run(read())[0]
     assert row["n"] > 100
     assert 0.0 <= row["lo"] <= row["hi"] <= 1.0
+    # nothing below the evidence floor is linked, so nothing below it counts anywhere
+    assert row["lo"] >= seeded.settings.evidence_floor > 0.0
+
+
+def test_conditions_are_shown_but_never_linked(seeded: Seeded) -> None:
+    async def read() -> list[dict[str, object]]:
+        container = bootstrap(seeded.settings)
+        try:
+            return await container.store.read(
+                "MATCH (r:Requirement {kind: 'condition'}) "
+                "RETURN count(r) AS conditions, "
+                "sum(count { (r)-[:SATISFIED_BY|NEEDS]->() }) AS links, "
+                "sum(CASE WHEN r.required OR r.weight <> 0.0 THEN 1 ELSE 0 END) AS counted"
+            )
+        finally:
+            await container.close()
+
+    row = run(read())[0]
+    assert row["conditions"] >= 10  # shift patterns, driving licences, years served, ...
+    assert (row["links"], row["counted"]) == (0, 0)

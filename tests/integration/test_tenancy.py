@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,7 @@ INGEST = """mutation($c: [JSON!]!) { ingestCredentials(credentials: $c) {
 ACCESS_LOG = """query($l: ID!, $first: Int, $after: String) { learner(id: $l) {
   accessLog(first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { at operation keyId jobPostingId organization { id name } } }
+    edges { node { firstAt lastAt count operation keyId jobPostingId organization { id name } } }
   } } }"""
 
 
@@ -362,12 +364,34 @@ def _access_log(api: TestClient, key: str, learner: str, **args: Any) -> dict[st
     return log
 
 
+def _reads(log: dict[str, Any]) -> Counter[tuple[str, str | None, str | None]]:
+    """Reads per (operation, organisation, posting): an event stands for ``count`` reads."""
+    reads: Counter[tuple[str, str | None, str | None]] = Counter()
+    for edge in log["edges"]:
+        n = edge["node"]
+        org = n["organization"]["id"] if n["organization"] else None
+        reads[(n["operation"], org, n["jobPostingId"])] += n["count"]
+    return reads
+
+
+def _wait_for_reads(api: TestClient, key: str, me: str, reads: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:  # the log is written in the background, within ~1 s
+        log = _access_log(api, key, me, first=100)
+        if sum(_reads(log).values()) >= reads:
+            break
+        time.sleep(0.3)
+    return log
+
+
 def test_learners_see_who_read_their_evidence(
     api: TestClient, seeded: Seeded, orgs: dict[str, dict[str, str]]
 ) -> None:
     me, my_key = seeded.learner, seeded.keys["learner"]
     time.sleep(2.5)  # events of earlier tests still buffered (flushed every second) land first
-    before = _access_log(api, my_key, me, first=100)["totalCount"]
+    before = _access_log(api, my_key, me, first=100)
+    assert before["totalCount"] < 90  # all of it on one page of 100, with room for this test
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     job = _read(
         seeded,
         "MATCH (:Learner {id: $me})-[m:MATCHES]->(j:JobPosting) "
@@ -385,30 +409,47 @@ def test_learners_see_who_read_their_evidence(
                  '{ candidatesForSkills(skills: ["SQL", "Python"], first: 100) '
                  "{ edges { node { learner { id } } } } }")  # fmt: skip
     by_skills = {e["node"]["learner"]["id"] for e in skills["data"]["candidatesForSkills"]["edges"]}
-    deadline = time.monotonic() + 15
-    expected = before + 2 + (me in by_skills)
-    while time.monotonic() < deadline:  # the log is written in the background, within ~1 s
-        log = _access_log(api, my_key, me, first=100)
-        if log["totalCount"] >= expected:
-            break
-        time.sleep(0.3)
-    assert log["totalCount"] == expected
-    newest = [e["node"] for e in log["edges"][: expected - before]]
-    ops = {(n["operation"], n["organization"]["id"], n["jobPostingId"]) for n in newest}
-    assert {("candidates", "default", job), ("skillGap", "default", job)} <= ops
-    if me in by_skills:
-        assert ("candidatesForSkills", "org-a", None) in ops
-    assert all(n["organization"]["name"] for n in newest)
-    stamps = [e["node"]["at"] for e in log["edges"]]
+    new_reads = 2 + (me in by_skills)
+    expected = sum(_reads(before).values()) + new_reads
+    log = _wait_for_reads(api, my_key, me, expected)
+    assert sum(_reads(log).values()) == expected
+    added = _reads(log) - _reads(before)
+    assert added[("candidates", "default", job)] == 1
+    assert added[("skillGap", "default", job)] == 1
+    assert added[("candidatesForSkills", "org-a", None)] == (me in by_skills)
+    # Reads the same key made of the same posting within the hour are in the same event.
+    assert before["totalCount"] <= log["totalCount"] <= before["totalCount"] + new_reads
+    nodes = [e["node"] for e in log["edges"]]
+    assert all(n["organization"]["name"] for n in nodes)
+    assert all(n["firstAt"] <= n["lastAt"] and n["count"] >= 1 for n in nodes)
+    stamps = [n["firstAt"] for n in nodes]
     assert stamps == sorted(stamps, reverse=True)
 
     # Paged newest first with cursors; only the learner's own key (or admin) may read it.
     one = _access_log(api, my_key, me, first=1)
     two = _access_log(api, my_key, me, first=1, after=one["pageInfo"]["endCursor"])
-    assert [one["edges"][0]["node"], two["edges"][0]["node"]] == [
-        e["node"] for e in log["edges"][:2]
-    ]
+    assert [one["edges"][0]["node"], two["edges"][0]["node"]] == nodes[:2]
     for other in (seeded.keys["recruiter"], orgs["org-a"]["jobboard"]):
         body = gql(api, other, ACCESS_LOG, l=me, first=5)
         assert _code(body) == "FORBIDDEN"
-    assert _access_log(api, seeded.keys["admin"], me, first=1)["totalCount"] == expected
+    assert _access_log(api, seeded.keys["admin"], me, first=1)["totalCount"] == log["totalCount"]
+
+    # The same key reading the same posting again: the event's count grows, no new event
+    # (unless the clock crossed into the next hour's window since the first read).
+    assert me in _ranked(api, seeded.keys["recruiter"], job)
+    again = _wait_for_reads(api, my_key, me, expected + 1)
+    assert (_reads(again) - _reads(log))[("candidates", "default", job)] == 1
+    if datetime.now(UTC).replace(minute=0, second=0, microsecond=0) == hour:
+        assert again["totalCount"] == log["totalCount"]
+
+        def ident(n: dict[str, Any]) -> tuple[str, ...]:
+            return (n["keyId"], n["firstAt"], n["operation"], str(n["jobPostingId"]))
+
+        counts = {ident(n): n["count"] for n in nodes}
+        [event] = [
+            e["node"]
+            for e in again["edges"]
+            if e["node"]["count"] > counts.get(ident(e["node"]), 0)
+        ]
+        assert (event["operation"], event["jobPostingId"]) == ("candidates", job)
+        assert event["count"] >= 2 and event["lastAt"] > event["firstAt"]

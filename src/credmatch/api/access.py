@@ -36,6 +36,9 @@ async def access_log_page(
             cursor=log.cursor(learner_id, e),
             node=t.AccessEvent(
                 at=e.at,
+                first_at=e.at,
+                last_at=e.last_at,
+                count=e.count,
                 organization=t.Organization(id=strawberry.ID(e.org_id), name=e.org_name or e.org_id)
                 if e.org_id
                 else None,

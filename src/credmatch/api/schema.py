@@ -160,6 +160,7 @@ class Query:
             s.link_cosine_floor,
             s.link_cosine_full,
             s.link_top_k,
+            s.evidence_floor,
         )
         result = await ctx.matcher.rank(
             reqs, check_page_size(first), after, to_filter(filter), scope={"skills": cleaned}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -58,14 +59,40 @@ class SkillMatch:
     score: float
 
 
+@strawberry.enum(description="What a requirement is, which decides how it is matched.")
+class RequirementKind(Enum):
+    SKILL = strawberry.enum_value(
+        "skill",
+        description="Matched against credentials; a required one below the gap threshold is a gap.",
+    )
+    DUTY = strawberry.enum_value(
+        "duty",
+        description='What the job involves ("What you\'ll do"): matched at the duty '
+        "weight, never required, never a gap.",
+    )
+    CONDITION = strawberry.enum_value(
+        "condition",
+        description="A condition of employment (a licence a regulator issues, a "
+        "shift pattern, travel, work authorisation, location, years of experience): shown, "
+        "never matched, never a gap, not in the score or allRequiredMet.",
+    )
+
+
 @strawberry.type(description="One statement of what a job needs, as the posting says it.")
 class Requirement:
     id: strawberry.ID
     text: str
-    kind: str
-    required: bool
+    kind: RequirementKind
+    required: bool = strawberry.field(
+        description="Counts toward allRequiredMet and requiredMet (never for duties and "
+        "conditions)."
+    )
     weight: float
     section: str
+    parts: list[str] = strawberry.field(
+        description="Sub-skills the statement lists and schema.org skills entries that name "
+        "it: they help it match, they are not required items of their own."
+    )
     skills: list[SkillMatch]
 
 
@@ -177,9 +204,18 @@ class JobPostingConnection:
     total_count: int
 
 
-@strawberry.type(description="One read of the learner's evidence by an organisation.")
+@strawberry.type(
+    description="Reads of the learner's evidence by one organisation's key, for one operation "
+    "and posting, within one window (an hour by default): how many, the first and the last."
+)
 class AccessEvent:
-    at: datetime
+    at: datetime = strawberry.field(
+        description="When the first of these reads happened (the same as firstAt).",
+        deprecation_reason="Use firstAt (and lastAt, count).",
+    )
+    first_at: datetime = strawberry.field(description="When the first of these reads happened.")
+    last_at: datetime = strawberry.field(description="When the last of these reads happened.")
+    count: int = strawberry.field(description="How many reads (1 or more).")
     organization: Organization | None
     key_id: strawberry.ID
     operation: str = strawberry.field(description="candidates, candidatesForSkills or skillGap.")
@@ -194,7 +230,9 @@ class AccessEventEdge:
     node: AccessEvent
 
 
-@strawberry.type(description="Who looked at a learner's evidence, newest first.")
+@strawberry.type(
+    description="Who looked at a learner's evidence, by each event's first read, newest first."
+)
 class AccessEventConnection:
     edges: list[AccessEventEdge]
     page_info: PageInfo
@@ -317,10 +355,11 @@ def requirement(view: RequirementView) -> Requirement:
     return Requirement(
         id=strawberry.ID(s.id),
         text=s.text,
-        kind=view.kind,
+        kind=RequirementKind(view.kind),
         required=s.required,
         weight=s.weight,
         section=view.section,
+        parts=list(view.parts),
         skills=[
             SkillMatch(uri=k["uri"], label=k["label"], score=round(k["score"], 4))
             for k in view.skills

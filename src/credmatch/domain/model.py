@@ -33,6 +33,13 @@ def _check_unit(value: float, what: str) -> None:
         raise InputError(f"{what} is {value!r}; it must be a number between 0 and 1")
 
 
+SKILL, DUTY, CONDITION = "skill", "duty", "condition"
+REQUIREMENT_KINDS: frozenset[str] = frozenset({SKILL, DUTY, CONDITION})
+"""A skill is matched and may be a gap; a duty is matched at its (lower) weight and is never
+required; a condition (a licence a regulator issues, a shift pattern, years of experience) is
+shown but never matched, never a gap and never in the score."""
+
+
 @dataclass(frozen=True)
 class RequirementSpec:
     """One requirement of a posting; ``weight`` is its share of the score."""
@@ -41,6 +48,7 @@ class RequirementSpec:
     text: str
     weight: float
     required: bool
+    kind: str = SKILL
 
     def __post_init__(self) -> None:
         w = self.weight
@@ -48,6 +56,16 @@ class RequirementSpec:
             raise InputError(
                 f"requirement {self.id!r}: weight is {w!r}; it must be a finite number >= 0"
             )
+        if self.kind not in REQUIREMENT_KINDS:
+            raise InputError(
+                f"requirement {self.id!r}: kind is {self.kind!r}; "
+                f"it must be one of {', '.join(sorted(REQUIREMENT_KINDS))}"
+            )
+
+    @property
+    def matched(self) -> bool:
+        """Whether evidence is looked for at all (not for conditions)."""
+        return self.kind != CONDITION
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,10 @@ def score_candidate(
     for ev in evidence:
         by_req[ev.requirement_id].append(ev)
     covs = tuple(coverage(r, by_req.get(r.id, ()), policy) for r in reqs)
-    below = [c.requirement for c in covs if c.value < policy.gap_threshold]
+    # A condition is never matched, so it is neither a gap nor a missing preference.
+    below = [
+        c.requirement for c in covs if c.value < policy.gap_threshold and c.requirement.matched
+    ]
     gaps = tuple(r for r in below if r.required)
     required_total = sum(1 for r in reqs if r.required)
     return Match(

@@ -64,7 +64,7 @@ def heading_role(heading: str) -> tuple[Role, str | None]:
     role = next((role for role, pattern in _HEADING_ROLES if pattern.search(text)), Role.GENERAL)
     kind = next((kind for kind, pattern in _KIND_HINTS if pattern.search(text)), None)
     if role is Role.RESPONSIBILITY:
-        kind = "responsibility"
+        kind = "duty"
     return role, kind
 
 
@@ -81,8 +81,27 @@ _REQUIRED_WORDS: Final = re.compile(
 )
 
 
+# "(Power BI preferred)", ", ideally in a contact centre": a preference about a detail of the
+# statement, not about the statement itself.
+_DETAIL_PREFERENCE: Final = re.compile(r",\s*(ideally|preferably)\b[^,;]*$", re.I)
+_PARENTHESIS: Final = re.compile(r"\(([^()]*)\)")
+
+
+def _without_detail_preferences(text: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        inner = _PREFERRED_WORDS.sub("", match[1])
+        return "" if re.search(r"[A-Za-z0-9]", inner) else match[0]
+
+    return _DETAIL_PREFERENCE.sub("", _PARENTHESIS.sub(keep, text))
+
+
 def wording_required(text: str) -> bool | None:
-    """True/False when the statement's own wording says required/preferred, else None."""
+    """True/False when the statement's own wording says required/preferred, else None.
+
+    A preference about a detail ("SQL and a BI tool (Power BI preferred)", "Customer service
+    experience, ideally in a contact centre") says nothing about the statement as a whole.
+    """
+    text = _without_detail_preferences(text)
     if _PREFERRED_WORDS.search(text):
         return False
     if _REQUIRED_WORDS.search(text):
@@ -117,7 +136,8 @@ _BOILERPLATE_LINE: Final = re.compile(
     r"|reasonable accommodation|\bto apply\b|apply (now|today|here|via|through|by|online)"
     r"|send (us )?(your )?(cv|resume|résumé|application)|click (here|apply)"
     r"|we (encourage|welcome) (you|applications|applicants)|even if you don'?t"
-    r"|don'?t (meet|tick|check)|imposter syndrome|recruitment agenc|e-?mail us",
+    r"|don'?t (meet|tick|check)|imposter syndrome|recruitment agenc|e-?mail us"
+    r"|committed to (equality|diversity|inclusion)",
     re.I,
 )
 _BENEFIT_LINE: Final = re.compile(
@@ -175,3 +195,36 @@ def text_kind(text: str) -> str | None:
     if _EXPERIENCE.search(text):
         return "experience"
     return None
+
+
+# Conditions of employment: what the posting demands but no micro-credential attests. A
+# certificate a credential can carry (BLS, a forklift or vendor certification) is not one.
+_CONDITION: Final = re.compile(
+    r"\b(driv(ing|er'?s?)\s+licen[cs]e|(RN|nursing|nurse|medical|pharmacy|teaching|CDL)"
+    r"\s+licen[cs]e|registered nurse|licensed (nurse|practical|electrician|plumber)"
+    r"|gas safe|registration with|registered with (the )?(NMC|HCPC|GMC|GPhC)"
+    r"|(rotating|night|day|weekend|early|late|split|\d+-hour)\s+shifts?|shift (work|pattern|rota)"
+    r"|work (nights|weekends|shifts)|on-?call|willing(ness)? to (work|travel|relocate)"
+    r"|travel(ling)? (up to|of up to|\d)|\d+\s*% travel|(frequent|regular) travel"
+    r"|(right|authori[sz]ed|authori[sz]ation|eligib(le|ility)|permitted) to work"
+    r"|work (permit|authori[sz]ation|visa)|visa sponsorship|security clearance"
+    r"|background check|(DBS|criminal record) check|drug (test|screen)|relocat\w*"
+    r"|based in|live within|commut\w*|lift (up to )?\d+|physically (demanding|fit)"
+    r"|pass(ing)? a (practical|written)|available to (start|work)|availability)",
+    re.I,
+)
+# Time served ("3+ years building ...", "6 months' warehouse experience"), not a deadline
+# ("ACLS within 6 months of hire").
+_DURATION: Final = re.compile(
+    r"(?<!within )\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\+?\s*"
+    r"(-\s*\d+\s*)?(years?|yrs?|months?)\b",
+    re.I,
+)
+_TIME_SERVED: Final = re.compile(r"\b(experience|in|building|working|as|of)\b", re.I)
+
+
+def is_condition(text: str) -> bool:
+    """Whether a statement is a condition of employment rather than a skill (see KINDS)."""
+    if _CONDITION.search(text):
+        return True
+    return _DURATION.search(text) is not None and _TIME_SERVED.search(text) is not None

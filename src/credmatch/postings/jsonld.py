@@ -19,7 +19,12 @@ REQUIREMENT_PROPERTIES: Final[tuple[tuple[str, Role, str | None], ...]] = (
     ("qualifications", Role.REQUIRED, None),
     ("experienceRequirements", Role.REQUIRED, "experience"),
     ("educationRequirements", Role.REQUIRED, "education"),
-    ("responsibilities", Role.RESPONSIBILITY, "responsibility"),
+    ("responsibilities", Role.RESPONSIBILITY, "duty"),
+)
+# Properties whose entries are merged into the description's statements that already name
+# them (see ``postings.merge``) instead of becoming requirements of their own.
+MERGED_PROPERTIES: Final = frozenset(
+    {"skills", "qualifications", "experienceRequirements", "educationRequirements"}
 )
 
 

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-KINDS: Final = ("skill", "qualification", "experience", "education", "responsibility")
+from credmatch.domain.model import CONDITION, DUTY, SKILL
+
+KINDS: Final = (SKILL, DUTY, CONDITION)
+"""What a requirement is: a skill a credential can attest (matched, may be a gap), a duty of
+the job (matched at the duty weight, never a gap of ``allRequiredMet``), or a condition of
+employment (licence a regulator issues, shift pattern, travel, work authorisation, location,
+years of experience: shown, never matched, never a gap, never in the score)."""
+CATEGORIES: Final = ("skill", "qualification", "experience", "education", "duty", "condition")
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,12 @@ class Requirement:
     ``text`` is a verbatim span of the posting; ``context`` is the whole statement it was
     split from (equal to ``text`` when nothing was split off). ``position`` is the 0-based
     order in the posting; ``section`` the heading (or JSON-LD property) it came from.
+    ``kind`` is one of :data:`KINDS`; ``category`` says more about a skill (qualification,
+    experience, education). ``parts`` are the sub-skills the statement lists ("joins",
+    "window functions" of "Strong SQL: joins, aggregations and window functions") and the
+    schema.org ``skills`` entries that name it: they help it match; they are not required
+    items of their own. A condition is never ``required`` (it does not count toward
+    ``allRequiredMet``) and weighs 0.
     """
 
     position: int
@@ -25,6 +38,8 @@ class Requirement:
     weight: float
     section: str
     context: str = ""
+    category: str = "skill"
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,11 +93,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Weights:
-    """Requirement weights; responsibilities count like preferred items by default."""
+    """Requirement weights: a duty counts half a required skill, like a preferred one, but
+    stays a duty (it is never a gap of ``allRequiredMet``); conditions always weigh 0."""
 
     required: float = 1.0
     preferred: float = 0.5
-    responsibility: float = 0.5
+    duty: float = 0.5
 
 
 DEFAULT_WEIGHTS: Final = Weights()

@@ -1,20 +1,30 @@
 """Sections -> the requirements a person would list.
 
 What counts (documented choices):
-- every bullet and sentence of a requirements / preferred section, split into the skills it
-  lists (see ``statements``); lead-in sentences ending in ":" are left out, and so are
-  sentences about the company ("We ...", "If you ...") unless they state a requirement;
+- one requirement per thing the posting asks for: every bullet and sentence (";" clauses
+  apart) of a requirements / preferred section is one requirement; the skills it lists
+  ("Strong SQL: joins, aggregations and window functions") are its ``parts``, which help it
+  match but are not required items of their own (see ``statements.items``); lead-in sentences
+  ending in ":" are left out, and so are sentences about the company ("We ...", "If you ...")
+  unless they state a requirement;
 - in sections that announce nothing (an intro, "The role"), only sentences whose wording
   states a requirement ("must", "experience with", "a plus", "degree", ...);
-- responsibilities are kept, whole and unsplit, with kind "responsibility", required=False
-  and the responsibility weight: they name what the job needs, but are not a checklist;
+- duties ("What you'll do", "Responsibilities") are kept whole with kind "duty",
+  required=False and the duty weight: they count in the score, but are not a checklist;
+- conditions of employment (``cues.is_condition``: a licence a regulator issues, a shift
+  pattern, travel, work authorisation, location, years of experience) have kind "condition",
+  required=False and weight 0 wherever they stand: shown, never matched;
+- schema.org ``skills``, ``qualifications``, ``experienceRequirements`` and
+  ``educationRequirements`` give one entry per listed item; an entry that a statement of the
+  same kind already names joins that statement's parts (see ``merge``), any other entry is a
+  requirement of its own;
 - boilerplate sections (benefits, salary, about us, EEO, how to apply) give nothing, and
   EEO / how-to-apply sentences are dropped wherever they stand;
 - required vs preferred: the statement's own wording ("must", "a plus", "ideally") wins over
-  the section it is in; an inline label ("Nice to have: Kafka") acts as a heading;
-- kind: responsibility for responsibilities, else education / qualification / experience
-  when the wording says so, else what the section says (an "Education" heading, the JSON-LD
-  property), else skill;
+  the section it is in, unless it only qualifies a detail ("(Power BI preferred)"); an inline
+  label ("Nice to have: Kafka") acts as a heading;
+- category: education / qualification / experience when the wording says so, else what the
+  section says (an "Education" heading, the JSON-LD property), else skill;
 - the same text twice (case-insensitive) is one requirement, required if either was.
 """
 
@@ -31,14 +41,18 @@ from credmatch.postings.cues import (
     is_benefit_line,
     is_boilerplate_line,
     is_company_talk,
+    is_condition,
     reads_as_requirement,
     text_kind,
     wording_required,
 )
+from credmatch.postings.jsonld import MERGED_PROPERTIES
+from credmatch.postings.merge import add_part, named_by
 from credmatch.postings.model import DEFAULT_WEIGHTS, Requirement, Role, Section, Weights
 from credmatch.postings.statements import Span, clauses, items, sentences, trim
 
 _INLINE_LABEL: Final = re.compile(r"\s*(?P<label>[A-Za-z][\w '’/&-]{1,40}?)\s*:\s+(?=\S)")
+_JOINED: Final = re.compile(r"\s(and|&)\s", re.I)
 _EXTRACTED: Final = frozenset({Role.REQUIRED, Role.PREFERRED, Role.RESPONSIBILITY, Role.GENERAL})
 
 
@@ -47,6 +61,7 @@ class _Context:
     role: Role
     kind: str | None
     section: str
+    entries: bool = False  # a schema.org property: one requirement per listed item
 
 
 def extract_requirements(
@@ -56,8 +71,12 @@ def extract_requirements(
     found: list[Requirement] = []
     index: dict[str, int] = {}
     for section in sections:
+        entries = section.role is not None and section.heading in MERGED_PROPERTIES
         for requirement in _section_requirements(section, weights):
             key = " ".join(requirement.text.casefold().split())
+            if entries and key not in index and (at := named_by(requirement, found)) is not None:
+                found[at] = add_part(found[at], requirement.text)
+                continue
             if key not in index:
                 index[key] = len(found)
                 found.append(dataclasses.replace(requirement, position=len(found)))
@@ -70,7 +89,8 @@ def extract_requirements(
 
 def _section_context(section: Section) -> _Context:
     role, kind = heading_role(section.heading)
-    return _Context(section.role or role, section.kind or kind, section.heading)
+    entries = section.role is not None and section.heading in MERGED_PROPERTIES
+    return _Context(section.role or role, section.kind or kind, section.heading, entries)
 
 
 def _section_requirements(section: Section, weights: Weights) -> Iterator[Requirement]:
@@ -92,7 +112,8 @@ def _labelled(text: str, span: Span, context: _Context) -> tuple[Span, _Context]
     role, kind = heading_role(match["label"])
     if role is Role.GENERAL:
         return span, context
-    return (match.end(), span[1]), _Context(role, kind or context.kind, context.section)
+    labelled = _Context(role, kind or context.kind, context.section, context.entries)
+    return (match.end(), span[1]), labelled
 
 
 def _keeps(statement: str, role: Role, introduces_list: bool) -> bool:
@@ -116,29 +137,41 @@ def _clause_requirements(
     introduces_list = text[clause[1] :].lstrip().startswith(":")  # "... if you have:"
     if not _keeps(statement, context.role, introduces_list):
         return
-    responsibility = context.role is Role.RESPONSIBILITY
-    required = not responsibility and _required(statement, context.role)
-    if responsibility:
-        weight = weights.responsibility
-    else:
-        weight = weights.required if required else weights.preferred
+    duty = context.role is Role.RESPONSIBILITY
+    required = not duty and _required(statement, context.role)
     trimmed = trim(text, clause)
     # degrees list subjects as alternatives ("CS, Statistics or a related field"): one item
-    whole = responsibility or text_kind(statement) == "education"
+    whole = duty or text_kind(statement) == "education"
     spans = [trimmed] if whole else items(text, trimmed)
-    for start, end in spans:
-        item = text[start:end]
-        if not any(c.isalnum() for c in item):
-            continue  # what is left once "is a plus" and punctuation are trimmed off
+    listed = [text[a:b] for a, b in spans if any(c.isalnum() for c in text[a:b])]
+    pieces: list[tuple[str, tuple[str, ...]]]
+    if context.entries:
+        pieces = [(item, ()) for item in listed]
+    else:
+        whole_text = text[trimmed[0] : trimmed[1]]
+        parts = tuple(listed) if len(listed) > 1 else ()
+        pieces = [(whole_text, parts)] if any(c.isalnum() for c in whole_text) else []
+    for item, parts in pieces:
+        kind, category = _kind(item, statement, context)
         yield Requirement(
             position=0,
             text=item,
-            kind=_kind(item, statement, context),
-            required=required,
-            weight=weight,
+            kind=kind,
+            required=required and kind == "skill",
+            weight=_weight(kind, required, weights),
             section=context.section,
             context=statement,
+            category=category,
+            parts=parts,
         )
+
+
+def _weight(kind: str, required: bool, weights: Weights) -> float:
+    if kind == "condition":
+        return 0.0
+    if kind == "duty":
+        return weights.duty
+    return weights.required if required else weights.preferred
 
 
 def _required(statement: str, role: Role) -> bool:
@@ -146,7 +179,12 @@ def _required(statement: str, role: Role) -> bool:
     return worded if worded is not None else role is not Role.PREFERRED
 
 
-def _kind(item: str, statement: str, context: _Context) -> str:
-    if context.role is Role.RESPONSIBILITY:
-        return "responsibility"
-    return text_kind(item) or text_kind(statement) or context.kind or "skill"
+def _kind(item: str, statement: str, context: _Context) -> tuple[str, str]:
+    """(kind, category): a condition wherever it stands, a duty in a duties section."""
+    duty = context.role is Role.RESPONSIBILITY
+    # a duty that also names a condition ("Own data quality checks and on-call") stays a duty
+    if is_condition(item) and not (duty and _JOINED.search(item)):
+        return "condition", "condition"
+    if duty:
+        return "duty", "duty"
+    return "skill", text_kind(item) or text_kind(statement) or context.kind or "skill"

@@ -200,7 +200,9 @@ def trim(text: str, span: Span) -> Span:
     if (match := _TRIM_START.match(text, start, end)) and match.end() < end:
         start = match.end()
     if (match := _TRIM_END.search(text[start:end])) and match.start() > 0:
-        end = start + match.start()
+        kept = text[start : start + match.start()]
+        if kept.count("(") <= kept.count(")"):  # not the inside of "(Power BI preferred)"
+            end = start + match.start()
     return _strip(text, (start, end))
 
 

@@ -30,6 +30,7 @@ class LinkPolicy:
     skills_per_text: int = 3
     skill_min_score: float = 0.5
     min_via_skill: float = 0.6  # a taxonomy path this strong counts as satisfying evidence
+    evidence_floor: float = 0.30  # no SATISFIED_BY edge below this similarity (see queries)
 
 
 @dataclass
@@ -53,7 +54,7 @@ async def embed_pending(store: GraphStore, embedder: Embedder) -> int:
         (
             q.PENDING_REQUIREMENTS,
             q.SET_REQUIREMENT_VECTORS,
-            lambda r: requirement_text(r["text"], r["context"]),
+            lambda r: requirement_text(r["text"], r["context"], r["parts"]),
         ),
         (
             q.PENDING_SKILLS,
@@ -87,7 +88,9 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
         "floor": policy.cosine_floor,
         "full": policy.cosine_full,
         "minVia": policy.min_via_skill,
+        "evidenceFloor": policy.evidence_floor,
     }
+    await _apply_evidence_floor(store, policy.evidence_floor)
     reqs = await _drain(
         store,
         q.UNLINKED_REQUIREMENTS,
@@ -103,6 +106,13 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
         {**params, "k": policy.top_k * 8},
     )
     return reqs, achs
+
+
+async def _apply_evidence_floor(store: GraphStore, floor: float) -> None:
+    """Remove the links a raised evidence floor no longer allows (once per floor value)."""
+    rows = await store.read(q.EVIDENCE_FLOOR_IN_FORCE)
+    if not rows or rows[0]["floor"] != floor:
+        await store.write(q.PRUNE_WEAK_EVIDENCE, {"evidenceFloor": floor})
 
 
 async def _drain(
@@ -134,33 +144,45 @@ async def load_skill_linker(store: GraphStore, embedder: Embedder) -> SkillLinke
 
 
 async def link_skills(store: GraphStore, linker: SkillLinker, policy: LinkPolicy) -> int:
-    """NEEDS for requirements and embedding ALIGNS_TO for achievements not linked yet."""
+    """NEEDS for requirements and embedding ALIGNS_TO for achievements not linked yet.
+
+    A requirement's sub-skills (``parts``) are linked too: "Strong SQL: joins, aggregations"
+    needs what "joins" needs, which is how its parts help it match."""
     links = 0
-    jobs: Sequence[tuple[str, str, Callable[[dict[str, Any]], str]]] = (
-        (q.UNNEEDED_REQUIREMENTS, q.SET_NEEDS, lambda r: str(r["text"])),
+    jobs: Sequence[tuple[str, str, Callable[[dict[str, Any]], list[str]]]] = (
+        (
+            q.UNNEEDED_REQUIREMENTS,
+            q.SET_NEEDS,
+            lambda r: [str(r["text"]), *r.get("parts", ())],
+        ),
         (
             q.UNALIGNED_ACHIEVEMENTS,
             q.SET_EMBEDDING_ALIGNMENTS,
-            lambda r: achievement_text(r["name"], r["description"]),
+            lambda r: [achievement_text(r["name"], r["description"])],
         ),
     )
-    for pending, setter, text_of in jobs:
+    for pending, setter, texts_of in jobs:
         while rows := await store.read(pending, {"limit": BATCH}):
-            matches = linker.link([text_of(r) for r in rows], top_k=policy.skills_per_text)
-            payload = [
-                {
-                    "id": r["id"],
-                    "skills": [
-                        {"uri": m.uri, "score": m.score}
-                        for m in found
-                        if m.score >= policy.skill_min_score
-                    ],
-                }
-                for r, found in zip(rows, matches, strict=True)
-            ]
+            texts = [texts_of(r) for r in rows]
+            flat = linker.link([t for group in texts for t in group], top_k=policy.skills_per_text)
+            payload, at = [], 0
+            for r, group in zip(rows, texts, strict=True):
+                found = best_skills(flat[at : at + len(group)], policy.skill_min_score)
+                at += len(group)
+                payload.append({"id": r["id"], "skills": found})
             links += sum(len(p["skills"]) for p in payload)
             await store.write(setter, {"rows": payload})
     return links
+
+
+def best_skills(groups: Sequence[Sequence[Any]], min_score: float) -> list[dict[str, Any]]:
+    """Skill links of one text and its parts: each skill once, at its best score."""
+    best: dict[str, float] = {}
+    for found in groups:
+        for m in found:
+            if m.score >= min_score and m.score > best.get(m.uri, -1.0):
+                best[m.uri] = m.score
+    return [{"uri": uri, "score": score} for uri, score in best.items()]
 
 
 async def link_all(

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from credmatch.domain.cover import Offer, Recommendation, recommend
-from credmatch.domain.model import Evidence, Match, MatchPolicy, RequirementSpec
+from credmatch.domain.model import (
+    DUTY,
+    REQUIREMENT_KINDS,
+    SKILL,
+    Evidence,
+    Match,
+    MatchPolicy,
+    RequirementSpec,
+)
 from credmatch.domain.paging import (
     Page,
     check_first,
@@ -52,6 +60,7 @@ class RequirementView:
     section: str
     skills: tuple[dict[str, Any], ...]
     links: tuple[tuple[str, float], ...]  # (achievement id, similarity)
+    parts: tuple[str, ...] = ()  # the sub-skills the statement lists (help it match)
 
 
 @dataclass(frozen=True)
@@ -105,12 +114,17 @@ def job_from_record(record: dict[str, Any]) -> JobView:
     reqs = tuple(
         RequirementView(
             spec=RequirementSpec(
-                id=r["id"], text=r["text"], weight=float(r["weight"]), required=bool(r["required"])
+                id=r["id"],
+                text=r["text"],
+                weight=float(r["weight"]),
+                required=bool(r["required"]),
+                kind=_kind(r.get("kind")),
             ),
-            kind=r.get("kind") or "skill",
+            kind=_kind(r.get("kind")),
             section=r.get("section") or "",
             skills=tuple(sorted(r["skills"], key=lambda s: -s["score"])),
             links=tuple((x["achievement"], float(x["similarity"])) for x in r["links"]),
+            parts=tuple(r.get("parts") or ()),
         )
         for r in record["requirements"]
     )
@@ -129,6 +143,14 @@ def job_from_record(record: dict[str, Any]) -> JobView:
         stored_policy=None if record.get("matchesStale", True) else record.get("matchesPolicy"),
         version=record.get("version"),
     )
+
+
+def _kind(stored: Any) -> str:
+    """A requirement's kind; requirements stored before kinds existed keep their old one
+    ("responsibility" is a duty; "qualification" and the others were sorts of skill)."""
+    if stored == "responsibility":
+        return DUTY
+    return stored if stored in REQUIREMENT_KINDS else SKILL
 
 
 class Matcher:
@@ -424,7 +446,13 @@ def _with_rank(match: Match, rank: int) -> Match:
 
 
 async def adhoc_requirements(
-    store: GraphStore, skills: Sequence[str], vectors: Any, floor: float, full: float, k: int
+    store: GraphStore,
+    skills: Sequence[str],
+    vectors: Any,
+    floor: float,
+    full: float,
+    k: int,
+    evidence_floor: float = 0.0,
 ) -> tuple[RequirementView, ...]:
     """Requirements for a free list of skills: text via the vector index, URIs via alignments.
 
@@ -433,13 +461,20 @@ async def adhoc_requirements(
     for i, skill in enumerate(skills):
         text = skill.strip()
         if text.startswith(("http://", "https://", "urn:")):
-            rows = await store.read(q.ACHIEVEMENTS_FOR_SKILL, {"uri": text})
+            found = {"uri": text, "evidenceFloor": evidence_floor}
+            rows = await store.read(q.ACHIEVEMENTS_FOR_SKILL, found)
             label_rows = await store.read(q.SKILL_LABEL, {"uri": text})
             label = label_rows[0]["label"] if label_rows else text
         else:
             rows = await store.read(
                 q.ACHIEVEMENTS_NEAR_TEXT,
-                {"vector": vectors[i].tolist(), "k": k, "floor": floor, "full": full},
+                {
+                    "vector": vectors[i].tolist(),
+                    "k": k,
+                    "floor": floor,
+                    "full": full,
+                    "evidenceFloor": evidence_floor,
+                },
             )
             label = text
         views.append(

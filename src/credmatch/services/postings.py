@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,15 @@ class PostingSummary:
     errors: list[str] = field(default_factory=list)
 
 
-def requirement_text(text: str, context: str | None) -> str:
+def requirement_text(text: str, context: str | None, parts: Sequence[str] = ()) -> str:
     """What a requirement is embedded from: an item split out of a longer statement keeps
-    that statement beside it ("joins" alone says little; "Strong SQL: joins, ..." does)."""
-    if not context or context.strip() == text.strip():
-        return text
-    return f"{text} ({context})"
+    that statement beside it ("joins" alone says little; "Strong SQL: joins, ..." does), and
+    the sub-skills the statement does not spell out itself (a schema.org ``skills`` entry
+    "network security" merged into "Knowledge of networking and firewalls") follow it."""
+    base = text if not context or context.strip() == text.strip() else f"{text} ({context})"
+    folded = base.casefold()
+    extra = [p for p in parts if p.casefold() not in folded]
+    return f"{base} ({'; '.join(extra)})" if extra else base
 
 
 def requirement_id(posting_id: str, position: int) -> str:
@@ -65,8 +68,10 @@ def posting_rows(
             "required": r.required,
             "weight": r.weight,
             "section": r.section,
+            "category": r.category,
+            "parts": list(r.parts),
             "context": r.context or r.text,
-            "textHash": text_hash(requirement_text(r.text, r.context)),
+            "textHash": text_hash(requirement_text(r.text, r.context, r.parts)),
         }
         for r in posting.requirements
     ]

@@ -298,3 +298,19 @@ def test_trust_table_spells_what_trust_policy_says() -> None:
     assert table["revoked|true"] == table["expired|true"] == 0.0
     strict = trust_table(MatchPolicy(trust=TrustPolicy(verified_only=True)))
     assert strict["verified|false"] == strict["unverifiable|true"] == 0.0
+
+
+def test_a_condition_is_never_a_gap_nor_a_missing_preference_and_weighs_nothing() -> None:
+    shift = RequirementSpec("r-shift", "Willing to work a rotating shift pattern", 0.0, False,
+                            kind="condition")  # fmt: skip
+    duty = RequirementSpec("r-duty", "Triage alerts in our SIEM", 0.5, False, kind="duty")
+    m = score_candidate("alice", (PY, shift, duty), [ev("r-py", "a1", 0.9)], MatchPolicy())
+    assert m.gaps == ()
+    assert m.missing_preferred == (duty,)  # a duty below the threshold is shown, not a gap
+    assert (m.required_met, m.required_total) == (1, 1)
+    assert m.score == pytest.approx(0.9 * 1.0 / 1.5)
+
+
+def test_a_requirement_kind_must_be_known() -> None:
+    with pytest.raises(InputError, match=r"requirement 'r-x': kind is 'licence'"):
+        RequirementSpec("r-x", "RN licence", 1.0, True, kind="licence")

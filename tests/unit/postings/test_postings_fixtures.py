@@ -8,6 +8,7 @@ import pytest
 
 from credmatch.errors import PostingFormatError
 from credmatch.postings import Posting, Requirement, parse_posting, read_postings
+from credmatch.postings.model import CATEGORIES, KINDS
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "postings"
 
@@ -33,28 +34,25 @@ def test_jsonld_with_html_description() -> None:
     assert posting.valid_through == "2024-06-30T23:59"
     assert posting.url == "https://careers.acme-analytics.example/jobs/ACME-DE-2024-17"
     assert texts(posting, required=True) == [
-        "5+ years of experience as a data engineer",
-        "Python",
-        "SQL",
-        "Airflow",
+        "Python, SQL and Airflow",
         "Experience designing and operating data pipelines on AWS",
-        "Attention to detail",
-        "communication skills",
+        "Attention to detail and communication skills",
         "Fluent English",
     ]
     assert texts(posting, required=False) == [
         "Design, build and operate batch and streaming pipelines that feed our forecasting models",
         "Own data quality checks and on-call for the platform",
+        "5+ years of experience as a data engineer",
         "Dutch",
         "Kafka or Kinesis",
-        "dbt",
-        "Great Expectations",
+        "dbt & Great Expectations",
     ]
     reqs = by_text(posting)
-    assert reqs["5+ years of experience as a data engineer"].kind == "experience"
-    assert reqs["Own data quality checks and on-call for the platform"].kind == "responsibility"
+    assert reqs["5+ years of experience as a data engineer"].kind == "condition"
+    assert reqs["5+ years of experience as a data engineer"].weight == 0.0
+    assert reqs["Own data quality checks and on-call for the platform"].kind == "duty"
     assert reqs["Dutch"].context == "Dutch is a plus"
-    assert reqs["SQL"].context == "Python, SQL and Airflow"
+    assert reqs["Python, SQL and Airflow"].parts == ("Python", "SQL", "Airflow")
     assert reqs["Kafka or Kinesis"].section == "Nice to have"
     assert [r.position for r in posting.requirements] == list(range(len(posting.requirements)))
 
@@ -88,9 +86,9 @@ def test_jsonld_with_skills_list_and_structured_properties() -> None:
     assert reqs["PCI DSS knowledge"].required is False
     assert reqs["Understanding of double-entry bookkeeping"].required is True
     degree = reqs["Bachelor's degree in Computer Science or a related field"]
-    assert (degree.kind, degree.required) == ("education", True)
-    assert reqs["36 months of experience"].kind == "experience"
-    assert reqs["Review code and mentor two junior engineers"].kind == "responsibility"
+    assert (degree.kind, degree.category, degree.required) == ("skill", "education", True)
+    assert reqs["36 months of experience"].kind == "condition"
+    assert reqs["Review code and mentor two junior engineers"].kind == "duty"
     # the company intro has no requirement wording
     assert not any("Northwind" in t for t in texts(posting))
 
@@ -102,16 +100,16 @@ def test_markdown_with_requirements_nice_to_have_and_boilerplate_sections() -> N
     assert posting.date_posted == "2024-03-11"
     assert texts(posting, required=True) == [
         "MSc or PhD in Computer Science, Statistics or a related field",
-        "3+ years of experience training NLP models in production",
-        "Python",
-        "PyTorch",
-        "Hugging Face Transformers",
-        "model evaluation",
-        "error analysis",
+        "Proficiency in Python, PyTorch and Hugging Face Transformers",
+        "Experience with model evaluation and error analysis",
         "Ability to explain model behaviour to clinicians",
     ]
+    assert by_text(posting)["3+ years of experience training NLP models in production"].kind == (
+        "condition"
+    )
     assert texts(posting, required=False) == [
         "Experience with HL7 FHIR",
+        "3+ years of experience training NLP models in production",
         "Experience with clinical ontologies (SNOMED CT, ICD-10)",
         "Publications at ACL, EMNLP or NAACL",
         "Kubernetes",
@@ -122,7 +120,13 @@ def test_markdown_with_requirements_nice_to_have_and_boilerplate_sections() -> N
         "Nice to have",
     }
     assert by_text(posting)["Kubernetes"].weight == 0.5
-    assert by_text(posting)["Python"].weight == 1.0
+    assert by_text(posting)[
+        "Proficiency in Python, PyTorch and Hugging Face Transformers"
+    ].parts == (
+        "Python",
+        "PyTorch",
+        "Hugging Face Transformers",
+    )
 
 
 def test_plain_text_with_must_and_a_plus_wording() -> None:
@@ -131,16 +135,17 @@ def test_plain_text_with_must_and_a_plus_wording() -> None:
     assert posting.organization == "Bramble Logistics"
     assert texts(posting, required=True) == [
         "valid forklift licence",
-        "at least two years of experience supervising warehouse staff",
-        "Dutch",
-        "English",
+        "Good command of Dutch and English",
     ]
     assert texts(posting, required=False) == [
+        "at least two years of experience supervising warehouse staff",
         "Experience with SAP EWM",
         "VCA safety certificate",
         "Knowledge of Polish",
     ]
-    assert by_text(posting)["valid forklift licence"].kind == "qualification"
+    # a forklift licence is a certificate a credential can attest, not a regulator's licence
+    forklift = by_text(posting)["valid forklift licence"]
+    assert (forklift.kind, forklift.category) == ("skill", "qualification")
     assert "Tilburg, NL" not in posting.description  # header lines are metadata, not text
     assert not any("CV" in t or "allowance" in t for t in texts(posting))
 
@@ -149,8 +154,7 @@ def test_setext_markdown_with_inline_label_and_bonus_points() -> None:
     posting = one("frontend-developer.md")
     assert posting.organization == "Pixelforge"
     assert texts(posting, required=True) == [
-        "TypeScript",
-        "React",
+        "TypeScript and React",
         "Solid understanding of web accessibility (WCAG 2.1)",
         "Experience writing unit and end-to-end tests",
         "portfolio of shipped web applications",
@@ -170,9 +174,7 @@ def test_graph_with_two_postings_and_an_organization_reference() -> None:
     assert soc.id == "https://harbor.example/careers/soc-analyst"
     assert soc.organization == pentest.organization == "Harbor Security"
     assert texts(soc, required=True) == [
-        "Splunk",
-        "Sentinel",
-        "Wireshark",
+        "Splunk, Sentinel and Wireshark",
         "CompTIA Security+ certification",
     ]
     assert texts(soc, required=False) == [
@@ -203,12 +205,9 @@ def test_jsonl_reports_the_bad_line() -> None:
     assert "support-postings.jsonl#line2: not valid JSON" in str(results[1])
     first = results[0]
     assert isinstance(first, Posting)
-    assert texts(first, required=True) == [
-        "Windows 11",
-        "Active Directory",
-        "valid driver's license",
-    ]
-    assert texts(first, required=False) == ["CompTIA A+ certification"]
+    assert texts(first, required=True) == ["Windows 11 and Active Directory"]
+    assert texts(first, required=False) == ["valid driver's license", "CompTIA A+ certification"]
+    assert by_text(first)["valid driver's license"].kind == "condition"
 
 
 def test_broken_json_file_is_one_error_and_parse_posting_raises_it() -> None:
@@ -225,10 +224,7 @@ def test_every_fixture_requirement_is_a_verbatim_span() -> None:
                 continue
             for requirement in result.requirements:
                 assert requirement.text in requirement.context or requirement.context == ""
-                assert requirement.kind in {
-                    "skill",
-                    "qualification",
-                    "experience",
-                    "education",
-                    "responsibility",
-                }
+                assert requirement.kind in KINDS
+                assert requirement.category in CATEGORIES
+                for part in requirement.parts:  # listed in the statement, or a skills entry
+                    assert part in requirement.text or part in path.read_text(encoding="utf-8")

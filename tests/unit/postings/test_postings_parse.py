@@ -84,9 +84,9 @@ def test_plain_description_without_html_is_sectioned() -> None:
         ),
         "x",
     )
-    assert [(r.text, r.kind) for r in posting.requirements] == [
-        ("Bread baking", "skill"),
-        ("Food safety certificate", "qualification"),
+    assert [(r.text, r.kind, r.category) for r in posting.requirements] == [
+        ("Bread baking", "skill", "skill"),
+        ("Food safety certificate", "skill", "qualification"),
     ]
 
 

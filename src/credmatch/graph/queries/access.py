@@ -1,5 +1,8 @@
-"""Cypher for the access log: ``(:AccessEvent {id, at, operation, keyId, orgId, learnerId,
-jobId})``, one node per learner shown, read through the ``(learnerId, at)`` index.
+"""Cypher for the access log: ``(:AccessEvent {id, at, lastAt, count, operation, keyId, orgId,
+learnerId, jobId})``, one node per learner, key, operation, posting and window (``at`` is the
+first read, ``lastAt`` the last, ``count`` how many; see services/access_log.py), read through
+the ``(learnerId, at)`` index. Events written before coalescing have no ``count``/``lastAt``
+and read as one read at ``at``.
 
 Beyond DESIGN.md, which drew ``BY``/``ABOUT``/``FOR`` relationships: an event holds the ids as
 properties and no relationships. Measured at 100k learners (docs/benchmarks.md), the
@@ -13,12 +16,19 @@ pruning find events by property, and an event stays readable after its posting i
 from __future__ import annotations
 
 # One batch of events; learners erased since the read are skipped (the MATCH reads the
-# learner through its unique index and takes no lock).
+# learner through its unique index and takes no lock). An event an earlier batch created (the
+# same id: same learner, key, operation, posting and window) gets the new reads added: only
+# unindexed properties change, so a repeated read writes no index entry.
 RECORD_ACCESS = """
 UNWIND $rows AS r
 MATCH (l:Learner {id: r.learner})
-CREATE (:AccessEvent {id: r.id, at: r.at, operation: r.operation, keyId: r.key,
-                      orgId: r.org, learnerId: r.learner, jobId: r.job})
+MERGE (e:AccessEvent {id: r.id})
+  ON CREATE SET e.at = r.first, e.lastAt = r.last, e.count = r.count,
+                e.operation = r.operation, e.keyId = r.key, e.orgId = r.org,
+                e.learnerId = r.learner, e.jobId = r.job
+  ON MATCH SET e.count = coalesce(e.count, 1) + r.count,
+               e.lastAt = CASE WHEN e.lastAt IS NULL OR r.last > e.lastAt
+                               THEN r.last ELSE e.lastAt END
 RETURN count(*) AS recorded
 """
 
@@ -40,8 +50,9 @@ CALL () {
     AND ($at IS NULL OR e.at < datetime($at) OR (e.at = datetime($at) AND e.id < $id))
   WITH e ORDER BY e.at DESC, e.id DESC LIMIT $first
   OPTIONAL MATCH (o:Organization {id: e.orgId})
-  RETURN collect({id: e.id, at: e.at, operation: e.operation, keyId: e.keyId, orgId: e.orgId,
-                  orgName: o.name, jobId: e.jobId}) AS page
+  RETURN collect({id: e.id, at: e.at, lastAt: coalesce(e.lastAt, e.at),
+                  count: coalesce(e.count, 1), operation: e.operation, keyId: e.keyId,
+                  orgId: e.orgId, orgName: o.name, jobId: e.jobId}) AS page
 }
 RETURN total, before, page
 """

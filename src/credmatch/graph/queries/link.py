@@ -2,9 +2,20 @@
 
 Neo4j's cosine vector index scores are (1 + cosine) / 2; the queries convert them back to
 the cosine so thresholds mean what the embedding model means.
+
+Two rules hold for every SATISFIED_BY edge, so that everything reading the edges (live
+ranking, the match table, explanations, gaps, skillGap) agrees without checking again:
+- a requirement of kind 'condition' (a licence a regulator issues, a shift pattern, ...) has
+  none: it is never matched against achievements;
+- an edge's similarity is at least $evidenceFloor (the evidence floor: below it an
+  achievement is not plausibly about the requirement); PRUNE_WEAK_EVIDENCE removes edges a
+  raised floor no longer allows.
 """
 
 from __future__ import annotations
+
+# Requirements every link query leaves out.
+_MATCHED = "coalesce(r.kind, 'skill') <> 'condition'"
 
 PENDING_ACHIEVEMENTS = """
 MATCH (a:Achievement) WHERE a.embedding IS NULL AND a.name IS NOT NULL
@@ -14,7 +25,7 @@ LIMIT $limit
 
 PENDING_REQUIREMENTS = """
 MATCH (r:Requirement) WHERE r.embedding IS NULL AND r.text IS NOT NULL
-RETURN r.id AS id, r.text AS text, r.context AS context
+RETURN r.id AS id, r.text AS text, r.context AS context, coalesce(r.parts, []) AS parts
 LIMIT $limit
 """
 
@@ -43,8 +54,9 @@ CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
 """
 
 # Requirement -> Achievement from the requirement's side (a posting arrived) ...
-UNLINKED_REQUIREMENTS = """
+UNLINKED_REQUIREMENTS = f"""
 MATCH (r:Requirement) WHERE r.linkedAt IS NULL AND r.embedding IS NOT NULL
+  AND {_MATCHED}
 RETURN r.id AS id LIMIT $limit
 """
 
@@ -54,10 +66,12 @@ MATCH (r:Requirement {id: rid})
 CALL db.index.vector.queryNodes('achievement_embedding', $k, r.embedding) YIELD node, score
 WITH r, node, 2 * score - 1 AS cosine
 WHERE cosine >= $floor
+WITH r, node, cosine,
+     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
+       AS similarity
+WHERE similarity >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(node)
-SET s.cosine = cosine,
-    s.similarity = CASE WHEN cosine >= $full THEN 1.0
-                        ELSE (cosine - $floor) / ($full - $floor) END
+SET s.cosine = cosine, s.similarity = similarity
 """
 
 # The taxonomy path: the requirement needs a skill the achievement is aligned to (by its
@@ -66,7 +80,7 @@ LINK_REQUIREMENTS_VIA_SKILLS = """
 UNWIND $ids AS rid
 MATCH (r:Requirement {id: rid})-[n:NEEDS]->(:Skill)<-[e:ALIGNS_TO]-(a:Achievement)
 WITH r, a, max(n.score * e.score) AS via
-WHERE via >= $minVia
+WHERE via >= $minVia AND via >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(a)
 SET s.viaSkill = via,
     s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
@@ -83,6 +97,21 @@ MATCH (j:JobPosting)-[:REQUIRES]->(r)
 SET j.matchesStale = true
 """
 
+# Evidence a raised floor no longer allows: removed once per floor value (the graph records the
+# floor its edges were made under; the link pass reads it first and writes only on a change),
+# flagging the postings whose rankings change.
+EVIDENCE_FLOOR_IN_FORCE = "OPTIONAL MATCH (m:Meta {id: 'evidence'}) RETURN m.floor AS floor"
+
+PRUNE_WEAK_EVIDENCE = """
+MERGE (m:Meta {id: 'evidence'})
+SET m.floor = $evidenceFloor
+WITH DISTINCT m
+MATCH (j:JobPosting)-[:REQUIRES]->(:Requirement)-[s:SATISFIED_BY]->(:Achievement)
+WHERE s.similarity < $evidenceFloor
+SET j.matchesStale = true
+DELETE s
+"""
+
 # ... and from the achievement's side (a new achievement arrived after the postings).
 UNLINKED_ACHIEVEMENTS = """
 MATCH (a:Achievement) WHERE a.linkedAt IS NULL AND a.embedding IS NOT NULL
@@ -97,18 +126,21 @@ DELETE old
 WITH DISTINCT a
 CALL db.index.vector.queryNodes('requirement_embedding', $k, a.embedding) YIELD node, score
 WITH a, node, 2 * score - 1 AS cosine
-WHERE cosine >= $floor
+WHERE cosine >= $floor AND coalesce(node.kind, 'skill') <> 'condition'
+WITH a, node, cosine,
+     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
+       AS similarity
+WHERE similarity >= $evidenceFloor
 MERGE (node)-[s:SATISFIED_BY]->(a)
-SET s.cosine = cosine,
-    s.similarity = CASE WHEN cosine >= $full THEN 1.0
-                        ELSE (cosine - $floor) / ($full - $floor) END
+SET s.cosine = cosine, s.similarity = similarity
 """
 
 LINK_ACHIEVEMENTS_VIA_SKILLS = """
 UNWIND $ids AS aid
 MATCH (a:Achievement {id: aid})-[e:ALIGNS_TO]->(:Skill)<-[n:NEEDS]-(r:Requirement)
+WHERE coalesce(r.kind, 'skill') <> 'condition'
 WITH r, a, max(n.score * e.score) AS via
-WHERE via >= $minVia
+WHERE via >= $minVia AND via >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(a)
 SET s.viaSkill = via,
     s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
@@ -131,9 +163,9 @@ RETURN s.uri AS uri, s.label AS label, coalesce(s.altLabels, []) AS altLabels,
 ORDER BY s.uri
 """
 
-UNNEEDED_REQUIREMENTS = """
-MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL
-RETURN r.id AS id, r.text AS text LIMIT $limit
+UNNEEDED_REQUIREMENTS = f"""
+MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {_MATCHED}
+RETURN r.id AS id, r.text AS text, coalesce(r.parts, []) AS parts LIMIT $limit
 """
 
 SET_NEEDS = """

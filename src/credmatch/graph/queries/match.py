@@ -14,7 +14,7 @@ MATCH (j:JobPosting {id: $id})
 OPTIONAL MATCH (j)-[:REQUIRES]->(r:Requirement)
 WITH j, r ORDER BY r.position
 WITH j, [x IN collect(r {
-    .id, .text, .kind, .required, .weight, .section, .position,
+    .id, .text, .kind, .required, .weight, .section, .position, .parts,
     links: [(r)-[s:SATISFIED_BY]->(a:Achievement) | {achievement: a.id, similarity: s.similarity}],
     skills: [(r)-[n:NEEDS]->(k:Skill) | {uri: k.uri, label: k.label, score: n.score}]
   }) WHERE x.id IS NOT NULL] AS requirements
@@ -93,19 +93,24 @@ RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hour
        [w IN collect(DISTINCT whole) | w {.id, .name}] AS stacksInto
 """
 
-# Ad-hoc skills: achievements near a free-text skill (vector index) or aligned to a skill URI.
+# Ad-hoc skills: achievements near a free-text skill (vector index) or aligned to a skill URI,
+# none below the evidence floor (as for SATISFIED_BY edges, queries/link.py).
 ACHIEVEMENTS_NEAR_TEXT = """
 CALL db.index.vector.queryNodes('achievement_embedding', $k, $vector) YIELD node, score
 WITH node, 2 * score - 1 AS cosine
 WHERE cosine >= $floor
-RETURN node.id AS achievement,
-       CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
-         AS similarity
+WITH node,
+     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
+       AS similarity
+WHERE similarity >= $evidenceFloor
+RETURN node.id AS achievement, similarity
 """
 
 ACHIEVEMENTS_FOR_SKILL = """
 MATCH (s:Skill {uri: $uri})<-[e:ALIGNS_TO]-(a:Achievement)
-RETURN a.id AS achievement, max(e.score) AS similarity
+WITH a, max(e.score) AS similarity
+WHERE similarity >= $evidenceFloor
+RETURN a.id AS achievement, similarity
 """
 
 SKILL_LABEL = "MATCH (s:Skill {uri: $uri}) RETURN s.label AS label"

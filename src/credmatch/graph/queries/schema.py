@@ -23,6 +23,7 @@ NODE_KEYS: tuple[tuple[str, str], ...] = (
     ("Challenge", "value"),
     ("Webhook", "id"),
     ("Delivery", "id"),
+    ("AccessEvent", "id"),  # the access log's writes merge repeated reads into one event by id
 )
 
 # A posting's external id (the board's own identifier) is unique within its organisation.
