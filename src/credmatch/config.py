@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     embedding_cache: Path = Path("var/embeddings.sqlite")
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     # torch | onnx | onnx-int8 (ONNX Runtime on CPU, exported once into onnx_dir); see README
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
     onnx_dir: Path = Path("var/onnx")
 
     # Verification: where contexts, DID documents and status lists come from, and who is trusted.
