@@ -200,9 +200,6 @@ def main() -> None:
     )
     parser.add_argument("--backend", default="torch", help="embedding backend of the baseline")
     parser.add_argument(
-        "--tuned", action="store_true", help="also score SkillLinker on the shipped tuned model"
-    )
-    parser.add_argument(
         "--label-stride",
         type=int,
         default=1,
@@ -248,10 +245,6 @@ def main() -> None:
     }
     if args.grid:
         rankers.update(grid(embedder, full, depth))
-    if args.tuned:
-        tuned = CachedEmbedder(build_embedder("tuned"), EmbeddingCache(args.cache))
-        tuned_linker = SkillLinker(tuned, InMemoryRetriever(docs, tuned))
-        rankers["SkillLinker, fine-tuned model (int8 ONNX)"] = linker_ranker(tuned_linker, depth)
     table = evaluate(rankers, sets)
     report = render_split(table, sets) if args.split else render(table, sets)
     print(report)
