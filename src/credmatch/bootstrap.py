@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +18,9 @@ from credmatch.embeddings import (
     CachedEmbedder,
     Embedder,
     EmbeddingCache,
-    SentenceTransformerEmbedder,
+    build_embedder,
 )
+from credmatch.embeddings.cache import Progress
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
@@ -45,7 +48,7 @@ class Container:
     settings: Settings
     store: GraphStore
     embedder_override: Embedder | None = None
-    _embedder: Embedder | None = field(default=None, init=False)
+    _embedder: CachedEmbedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _verifier: Verifier | None = field(default=None, init=False)
     ranking_cache: RankingCache | None = field(default=None, init=False)
@@ -73,13 +76,22 @@ class Container:
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            inner = self.embedder_override or SentenceTransformerEmbedder(
-                self.settings.model, batch_size=self.settings.embedding_batch_size
+            s = self.settings
+            inner = self.embedder_override or build_embedder(
+                s.embedding_backend, s.model, s.embedding_batch_size, s.onnx_dir
             )
             self.settings.embedding_cache.parent.mkdir(parents=True, exist_ok=True)
             self._cache = EmbeddingCache(self.settings.embedding_cache)
             self._embedder = CachedEmbedder(inner, self._cache)
         return self._embedder
+
+    @contextlib.contextmanager
+    def embedding_progress(self, progress: Progress) -> Iterator[None]:
+        """Report to ``progress`` every text the embedder encodes meanwhile."""
+        self.embedder()
+        assert self._embedder is not None
+        with self._embedder.reporting(progress):
+            yield
 
     def verifier(self) -> Verifier:
         """The process's verifier over the configured document store and trust registry,

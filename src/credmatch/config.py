@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     embedding_dimension: int = Field(default=384, ge=8, le=8192)
     embedding_cache: Path = Path("var/embeddings.sqlite")
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    # torch | onnx | onnx-int8 (ONNX Runtime on CPU, exported once into onnx_dir); see README
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+    onnx_dir: Path = Path("var/onnx")
 
     # Verification: where contexts, DID documents and status lists come from, and who is trusted.
     documents: str = ""  # document-store folders (each with an index.json), separated by ":"

@@ -57,3 +57,12 @@ def test_a_cors_origin_that_is_not_an_origin_names_the_variable(
     monkeypatch.setenv("CREDMATCH_CORS_ORIGINS", f"https://ok.example,{value}")
     with pytest.raises(ConfigError, match=r"CREDMATCH_CORS_ORIGINS: .*is not an origin"):
         load_settings()
+
+
+def test_embedding_backend_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().embedding_backend == "onnx"
+    monkeypatch.setenv("CREDMATCH_EMBEDDING_BACKEND", "onnx-int8")
+    assert load_settings().embedding_backend == "onnx-int8"
+    monkeypatch.setenv("CREDMATCH_EMBEDDING_BACKEND", "tensorrt")
+    with pytest.raises(ConfigError, match="CREDMATCH_EMBEDDING_BACKEND"):
+        load_settings()

@@ -241,7 +241,9 @@ def _matches(m: Any) -> str:
 
 
 async def _relink(c: Container) -> Any:
-    return await c.relink(refresh_linker=True)
+    # Embedding a taxonomy's views is the long part (about 125k texts for ESCO): show it.
+    with progress_bar("embedding") as advance, c.embedding_progress(advance):
+        return await c.relink(refresh_linker=True)
 
 
 def _link_skills(args: argparse.Namespace) -> int:
@@ -274,7 +276,8 @@ def _reembed(args: argparse.Namespace) -> int:
     from credmatch.services.reembed import reembed
 
     async def run(c: Container) -> int:
-        summary = await reembed(c.store, c.embedder(), c.links)
+        with progress_bar("embedding") as advance, c.embedding_progress(advance):
+            summary = await reembed(c.store, c.embedder(), c.links)
         print(
             f"re-embedded {summary.embedded} nodes with {c.embedder().name} "
             f"(dimension {c.embedder().dimension}); relinked"

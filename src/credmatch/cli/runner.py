@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from credmatch.bootstrap import Container, bootstrap
+from credmatch.cli.progress import Reporter, progress
 from credmatch.config import Settings, load_settings
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.schema import ensure_schema
@@ -42,14 +42,6 @@ def with_graph(
     return asyncio.run(run())
 
 
-@contextmanager
-def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal; nothing when output is redirected."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+def progress_bar(label: str, total: int | None = None) -> AbstractContextManager[Reporter]:
+    """A progress bar on a terminal; a log line every few seconds when output is redirected."""
+    return progress(label, total)

@@ -25,3 +25,12 @@ class Embedder(Protocol):
     def dimension(self) -> int: ...
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def encode_unique(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.encode(texts)``, encoding each distinct text once (rows follow ``texts``)."""
+    index: dict[str, int] = {}
+    rows = [index.setdefault(t, len(index)) for t in texts]
+    if len(index) == len(texts):
+        return embedder.encode(texts)
+    return embedder.encode(list(index))[rows]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from credmatch.domain.embedder import Embedder
+from credmatch.domain.embedder import Embedder, encode_unique
 
-__all__ = ["Embedder", "normalize_rows"]
+__all__ = ["Embedder", "encode_unique", "normalize_rows"]
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:

@@ -6,8 +6,9 @@ import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -102,8 +103,20 @@ class EmbeddingCache:
             self._conn.close()
 
 
+class Progress(Protocol):
+    """Told how many texts an encode call has to encode, then how many it has encoded."""
+
+    def expect(self, n: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
 class CachedEmbedder:
-    """Wraps an Embedder so each distinct text is encoded once per model, across runs too."""
+    """Wraps an Embedder so each distinct text is encoded once per model, across runs too.
+
+    Missing texts go to the inner embedder shortest first, in chunks of ``batch_size``, so each
+    chunk (and each model batch in it) holds texts of similar length and pads little.
+    """
 
     def __init__(self, inner: Embedder, cache: EmbeddingCache, batch_size: int = 1024) -> None:
         self.inner = inner
@@ -111,6 +124,16 @@ class CachedEmbedder:
         # How many missing texts go to the inner embedder (and then to SQLite) at a time, so
         # a long cold run keeps what it has done if it is interrupted.
         self.batch_size = batch_size
+        self.progress: Progress | None = None
+
+    @contextmanager
+    def reporting(self, progress: Progress) -> Iterator[None]:
+        """Report the texts encoded (not those found in the cache) to ``progress`` meanwhile."""
+        previous, self.progress = self.progress, progress
+        try:
+            yield
+        finally:
+            self.progress = previous
 
     @property
     def name(self) -> str:
@@ -124,12 +147,19 @@ class CachedEmbedder:
         keys = [text_hash(t) for t in texts]
         unique: dict[str, str] = dict(zip(keys, texts, strict=True))
         found = self.cache.get_many(self.name, unique)
-        missing = [(k, t) for k, t in unique.items() if k not in found]
+        missing = sorted(
+            ((k, t) for k, t in unique.items() if k not in found), key=lambda kt: len(kt[1])
+        )
+        progress = self.progress
+        if progress is not None and missing:
+            progress.expect(len(missing))
         for chunk in _chunks(missing, self.batch_size):
             encoded = normalize_rows(self.inner.encode([t for _, t in chunk]))
             fresh = {k: encoded[i] for i, (k, _) in enumerate(chunk)}
             self.cache.put_many(self.name, fresh)
             found.update(fresh)
+            if progress is not None:
+                progress.advance(len(chunk))
         if not keys:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)

@@ -31,6 +31,15 @@ def default_model_path() -> str:
     return str(get_model_path())
 
 
+def model_name(model: str | None) -> str:
+    """The cache key of a model reference: ``None`` is the packaged default."""
+    if model is None:
+        return DEFAULT_MODEL_NAME
+    # A local path's last component names the model; the full path would change the cache
+    # key whenever the virtualenv moves.
+    return Path(model).name or model
+
+
 class SentenceTransformerEmbedder:
     """Encodes with a sentence-transformers model, offline, on the GPU when there is one.
 
@@ -52,11 +61,7 @@ class SentenceTransformerEmbedder:
 
     @property
     def name(self) -> str:
-        if self._model_ref is None:
-            return DEFAULT_MODEL_NAME
-        # A local path's last component names the model; the full path would change the
-        # cache key whenever the virtualenv moves.
-        return Path(self._model_ref).name or self._model_ref
+        return model_name(self._model_ref)
 
     @property
     def dimension(self) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from credmatch.domain.embedder import Embedder
+from credmatch.domain.embedder import Embedder, encode_unique
 from credmatch.errors import ConfigError
 from credmatch.linking.model import SkillMatch
 from credmatch.linking.retrieval import SkillRetriever
@@ -89,7 +89,9 @@ class SkillLinker:
             spans.append((len(queries), len(queries) + 1 + len(windows)))
             queries.append(text)
             queries.extend(windows)
-        dense = self.retriever.dense(self.embedder.encode(queries), s.candidates) if queries else []
+        # Windows repeat across and within texts ("experience with ..."): encode each once.
+        vectors = encode_unique(self.embedder, queries) if queries else None
+        dense = self.retriever.dense(vectors, s.candidates) if vectors is not None else []
         lexical = self.retriever.lexical(texts, s.candidates)
         out = []
         for (first, end), text, lex in zip(spans, texts, lexical, strict=True):

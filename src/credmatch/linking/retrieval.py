@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from credmatch.domain.embedder import Embedder
+from credmatch.domain.embedder import Embedder, encode_unique
 from credmatch.errors import InputError
 from credmatch.linking.bm25 import BM25Index
 from credmatch.linking.model import SkillDoc, skill_views
@@ -56,7 +56,8 @@ class InMemoryRetriever:
             doc_views = skill_views(doc, with_descriptions)
             views.extend(doc_views)
             owners.extend([index] * len(doc_views))
-        self._matrix = embedder.encode(views) if views else np.zeros((0, 1), np.float32)
+        # A text shared by several skills (an alt label, say) is encoded once.
+        self._matrix = encode_unique(embedder, views) if views else np.zeros((0, 1), np.float32)
         # Views are grouped by skill, so a per-skill max is a reduceat over these offsets.
         self._starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1)) if owners else None
         self._bm25 = BM25Index([lexical_terms(d) for d in self._docs.values()])

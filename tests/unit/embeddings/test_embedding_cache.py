@@ -76,3 +76,38 @@ def test_empty_input_gives_empty_matrix() -> None:
 def test_normalize_rows_keeps_zero_rows() -> None:
     out = normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.expected = 0
+        self.advanced: list[int] = []
+
+    def expect(self, n: int) -> None:
+        self.expected += n
+
+    def advance(self, n: int) -> None:
+        self.advanced.append(n)
+
+
+def test_reports_only_the_texts_it_encodes_chunk_by_chunk() -> None:
+    cached = CachedEmbedder(CountingEmbedder(), EmbeddingCache(":memory:"), batch_size=2)
+    cached.encode(["a"])
+    progress = RecordingProgress()
+    with cached.reporting(progress):
+        cached.encode(["a", "b", "c", "d", "b", "e"])
+    assert progress.expected == 4  # b, c, d, e: 'a' was cached and 'b' repeats
+    assert progress.advanced == [2, 2]
+    assert cached.progress is None  # reporting ends with the block
+    cached.encode(["f"])
+    assert progress.expected == 4
+
+
+def test_missing_texts_go_to_the_model_shortest_first() -> None:
+    counting = CountingEmbedder()
+    cached = CachedEmbedder(counting, EmbeddingCache(":memory:"), batch_size=2)
+    texts = ["a much longer text", "mid text", "xy", "the longest text of all of them"]
+    vectors = cached.encode(texts)
+    assert counting.seen == sorted(texts, key=len)
+    # Rows still follow the caller's order.
+    np.testing.assert_allclose(vectors, normalize_rows(HashingEmbedder(16).encode(texts)))

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
 
 from credmatch.embeddings import HashingEmbedder
@@ -54,3 +57,28 @@ def test_lexical_weight_can_decide_a_tie_breaker() -> None:
 def test_bad_settings_are_rejected(kwargs: dict[str, float]) -> None:
     with pytest.raises(ConfigError):
         LinkerSettings(**kwargs)  # type: ignore[arg-type]
+
+
+class _Recording(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__(512)
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return super().encode(texts)
+
+
+def test_no_text_is_encoded_twice_across_views_texts_and_windows() -> None:
+    recording = _Recording()
+    shared = [*SKILLS, SkillDoc("u:py2", "python programming", ("Python (computer programming)",))]
+    retriever = InMemoryRetriever(shared, recording)
+    assert len(recording.seen) == len(set(recording.seen))
+    assert retriever.view_count == len(recording.seen) + 2  # two views shared by two skills
+    recording.seen.clear()
+    repeated = "bake bread and bake bread and bake bread and bake bread"
+    SkillLinker(recording, retriever, LinkerSettings(window_size=2, window_stride=2)).link(
+        [repeated, "SQL", "SQL"]
+    )
+    assert len(recording.seen) == len(set(recording.seen))
+    assert "bake bread" in recording.seen
