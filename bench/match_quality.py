@@ -565,7 +565,9 @@ async def load(settings: Settings, folder: Path) -> dict[str, str]:
     container = bootstrap(settings)
     try:
         await ensure_schema(container.store, settings.embedding_dimension)
-        summary = await load_seed(container.seed_deps(), folder, step=lambda s: print("  ", s, flush=True))
+        summary = await load_seed(
+            container.seed_deps(), folder, step=lambda s: print("  ", s, flush=True)
+        )
         verdicts = dict(summary.credentials.by_verdict)
         print(f"   credentials loaded {summary.credentials.loaded} {verdicts}, rejected "
               f"{dict(summary.credentials.rejected)}, postings {len(summary.postings.loaded)}",

@@ -65,6 +65,15 @@ GAP = """query MyGap($me: ID!, $job: ID!) {
     }
   }
 }"""
+WHO = """query WhoKnows($skills: [String!]!) {
+  candidatesForSkills(skills: $skills, first: 3) {
+    totalCount
+    requirements { id text }
+    edges { node { rank score learner { id displayName }
+      coverage { requirement { text } value
+        evidence { achievement { name } issuer { name } verdict } } } }
+  }
+}"""
 DOORS = """query Doors($me: ID!) {
   learnerOpportunities(learnerId: $me, first: 3) {
     postings { job { title } score requiredMet requiredTotal gaps { text } }
@@ -109,6 +118,7 @@ def measure(settings: Settings) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             "shortlist": _gql(client, key, SHORTLIST, job="sentinelops-soc-analyst"),
             "gap": _gql(client, learner_key, GAP, me=GAP_LEARNER, job="stlukes-rn-medsurg"),
             "doors": _gql(client, learner_key, DOORS, me=GAP_LEARNER),
+            "who": _gql(client, key, WHO, skills=["Kubernetes", "incident response"]),
         }
         jobs = _gql(client, key, JOBS)["jobPostings"]["nodes"]
         for job in sorted(jobs, key=lambda j: j["id"]):
