@@ -142,6 +142,27 @@ def test_candidates_cost_at_most_four_round_trips_whatever_the_page_size(
     assert counts[3] == 3  # the same page again comes from the ranking cache
 
 
+def test_a_job_postings_page_costs_the_same_reads_whatever_its_size(
+    api: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The postings on a page are read together, not one query per posting."""
+    key = seeded.keys["recruiter"]
+    query = """query($n: Int!) { jobPostings(first: $n) {
+        nodes { id title requirements { text kind parts } } } }"""
+    calls = counting_reads(monkeypatch)
+    background = {mq.STALE_JOBS, mq.STALE_LEARNERS, wq.ANY_WEBHOOK}
+    gql(api, key, query, n=1)  # the key's first use this test reads it (then cached)
+    counts, sizes = [], []
+    for n in (1, 5, 30):
+        calls.clear()
+        body = gql(api, key, query, n=n)
+        assert "errors" not in body, body
+        sizes.append(len(body["data"]["jobPostings"]["nodes"]))
+        counts.append(sum(1 for c in calls if c not in background))
+    assert sizes == [1, 5, 30]
+    assert counts[0] == counts[1] == counts[2], counts
+
+
 def test_ad_hoc_skills_search(api: TestClient, seeded: Seeded) -> None:
     key = seeded.keys["recruiter"]
     sql_uri = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"

@@ -270,7 +270,7 @@ class Query:
             after,
             MAX_PAGE_SIZE,
         )
-        jobs = [t.job_posting(j) for j in await asyncio.gather(*map(ctx.matcher.job, page.items))]
+        jobs = [t.job_posting(j) for j in await ctx.matcher.jobs(page.items)]
         return t.JobPostingConnection(
             edges=[t.JobPostingEdge(cursor=c, node=j) for c, j in zip(cursors, jobs, strict=True)],
             nodes=jobs,

@@ -223,6 +223,16 @@ class Matcher:
             raise NotFoundError(f"no job posting with id {job_id!r}")
         return job_from_record(rows[0])
 
+    async def jobs(self, job_ids: Sequence[str]) -> list[JobView]:
+        """The postings ``job_ids`` names, in that order, read in one round trip (a page of
+        ``jobPostings``); an id with no posting raises NotFoundError."""
+        rows = await self._store.read(q.JOBS_WITH_REQUIREMENTS, {"ids": list(job_ids)})
+        found = {view.id: view for view in map(job_from_record, rows)}
+        missing = [i for i in job_ids if i not in found]
+        if missing:
+            raise NotFoundError(f"no job posting with id {missing[0]!r}")
+        return [found[i] for i in job_ids]
+
     async def candidates(
         self, job_id: str, first: int, after: str | None, flt: CandidateFilter
     ) -> CandidatePage:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from credmatch.graph.queries.matches import KEYSET_PAGE, ORDER_KEY
 
-JOB_WITH_REQUIREMENTS = """
-MATCH (j:JobPosting {id: $id})
+# One posting with its requirements and links; JOBS_WITH_REQUIREMENTS reads a page of them in
+# one round trip (jobPostings), rows in no particular order.
+_JOB_BODY = """
 OPTIONAL MATCH (j)-[:REQUIRES]->(r:Requirement)
 WITH j, r ORDER BY r.position
 WITH j, [x IN collect(r {
@@ -30,6 +31,8 @@ RETURN j {.id, .title, .organization, .description, .datePosted, .validThrough, 
        COLLECT { OPTIONAL MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.version, 0) }[0]
          AS version
 """
+JOB_WITH_REQUIREMENTS = "MATCH (j:JobPosting {id: $id})" + _JOB_BODY
+JOBS_WITH_REQUIREMENTS = "UNWIND $ids AS jid MATCH (j:JobPosting {id: jid})" + _JOB_BODY
 
 # Scores, filters, orders and pages every holder inside Neo4j, so only one page of learner
 # ids crosses the wire whatever the population. $trust maps "verdict|issuerTrusted" to the
