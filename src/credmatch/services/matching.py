@@ -487,24 +487,33 @@ class Matcher:
                     if achievement in linked:
                         satisfies[achievement][r.spec.id] = similarity
         rows = await self._store.read(q.OFFERS, {"ids": sorted(linked), "learner": learner_id})
-        offers = []
-        for row in rows:
-            a, issuer = row["achievement"], row["issuer"] or {}
-            offers.append(
-                Offer(
-                    achievement_id=a["id"],
-                    name=a.get("name") or a["id"],
-                    issuer_id=issuer.get("id") or "",
-                    issuer_name=issuer.get("name"),
-                    credits=a.get("credits"),
-                    hours=a.get("hours"),
-                    stacks_into=tuple(w["id"] for w in row["stacksInto"]),
-                    satisfies=satisfies[a["id"]],
-                    issuer_trusted=bool(issuer.get("trusted")),
-                    skills=frozenset(row["skills"]),
-                )
+        return [
+            offer_from_row(
+                row,
+                stacks_into=tuple(w["id"] for w in row["stacksInto"]),
+                satisfies=satisfies[row["achievement"]["id"]],
             )
-        return offers
+            for row in rows
+        ]
+
+
+def offer_from_row(
+    row: dict[str, Any], stacks_into: tuple[str, ...], satisfies: dict[str, float]
+) -> Offer:
+    """A catalog offer from a row with ``achievement``, ``issuer`` and ``skills`` columns."""
+    a, issuer = row["achievement"], row["issuer"] or {}
+    return Offer(
+        achievement_id=a["id"],
+        name=a.get("name") or a["id"],
+        issuer_id=issuer.get("id") or "",
+        issuer_name=issuer.get("name"),
+        credits=a.get("credits"),
+        hours=a.get("hours"),
+        stacks_into=stacks_into,
+        satisfies=satisfies,
+        issuer_trusted=bool(issuer.get("trusted")),
+        skills=frozenset(row["skills"]),
+    )
 
 
 _KIND = "candidates"

@@ -25,7 +25,13 @@ from credmatch.domain.scoring import trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import opportunities as q
 from credmatch.services.match_table import COUNTED_VERDICTS
-from credmatch.services.matching import PLAN_MIN_SIMILARITY, CandidateFilter, JobView, Matcher
+from credmatch.services.matching import (
+    PLAN_MIN_SIMILARITY,
+    CandidateFilter,
+    JobView,
+    Matcher,
+    offer_from_row,
+)
 
 # How many door-opener candidates the database returns for the preference order to choose from.
 _CANDIDATES = 25
@@ -95,19 +101,7 @@ async def _door_opener(matcher: Matcher, learner_id: str) -> DoorOpener | None:
 
 
 def _offer(row: dict[str, Any]) -> Offer:
-    a, issuer = row["achievement"], row["issuer"] or {}
-    return Offer(
-        achievement_id=a["id"],
-        name=a.get("name") or a["id"],
-        issuer_id=issuer.get("id") or "",
-        issuer_name=issuer.get("name"),
-        credits=a.get("credits"),
-        hours=a.get("hours"),
-        stacks_into=tuple(row["stacksInto"]),
-        satisfies={},
-        issuer_trusted=bool(issuer.get("trusted")),
-        skills=frozenset(row["skills"]),
-    )
+    return offer_from_row(row, stacks_into=tuple(row["stacksInto"]), satisfies={})
 
 
 def _order(row: dict[str, Any], holdings: Holdings) -> tuple[Any, ...]:
