@@ -610,3 +610,33 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
     most = max(len(v) for v in opened.values())
     assert best["postingCount"] == most == len(best["jobIds"])
     assert set(best["jobIds"]) == opened[best["achievement"]["id"]]
+
+
+def test_a_match_event_reads_the_standing_without_a_plan(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """candidateMatched shows the learner's match: the same as the gap report's, read without
+    the plan's holdings and catalog offers (reads a gap report needs and an event does not)."""
+    import asyncio
+
+    from credmatch.bootstrap import bootstrap
+    from credmatch.graph.queries import match as q
+
+    async def check() -> None:
+        container = bootstrap(seeded.settings)
+        try:
+            matcher = container.matcher()
+            jobs = await container.store.read("MATCH (j:JobPosting) RETURN j.id AS id ORDER BY id")
+            calls = counting_reads(monkeypatch)
+            for job in [j["id"] for j in jobs][:4]:
+                calls.clear()
+                standing = await matcher.standing(seeded.learner, job, False)
+                assert q.OFFERS not in calls and q.HOLDINGS not in calls, calls
+                report = await matcher.skill_gap(seeded.learner, job, False)
+                assert q.HOLDINGS in calls  # (and OFFERS when a gap has linked achievements)
+                assert standing.match == report.match and standing.learner == report.learner
+                assert standing.job == report.job
+        finally:
+            await container.close()
+
+    asyncio.run(check())

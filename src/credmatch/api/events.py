@@ -318,7 +318,7 @@ async def _event(
 async def _match(info: Info, job: JobView, learner_id: str) -> t.Match | None:
     ctx = info.context
     try:
-        report = await ctx.matcher.skill_gap(learner_id, job.id, True)
+        report = await ctx.matcher.standing(learner_id, job.id, True)
     except CredmatchError:
         return None  # consent withdrawn or learner erased since the event
     principal = _principal(info)

@@ -114,6 +114,15 @@ class CandidatePage:
     ranking_scores: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """One learner's match for one posting, and what it was computed from."""
+
+    learner: LearnerInfo
+    job: JobView
+    match: Match
+
+
 @dataclass
 class GapReport:
     learner: LearnerInfo
@@ -408,13 +417,10 @@ class Matcher:
         close (``domain.cover.recommend``), limited only by ``max_recommendations`` and
         ``max_hours``; each recommendation carries its score gain. Requirements of kind
         ``condition`` are never planned for."""
-        info = (await self.learners([learner_id])).get(learner_id)
-        if info is None or (consent_required and not info.discoverable):
-            raise NotFoundError(f"no learner {learner_id!r} that you may see")
-        job = await self.job(job_id)
+        standing = await self.standing(learner_id, job_id, consent_required)
+        info, job, match = standing.learner, standing.job, standing.match
         policy = self.policy(CandidateFilter())
         specs = [r.spec for r in job.requirements]
-        match = await self.learner_match(learner_id, job)
         plannable = _plannable(job.requirements)
         gaps = [g for g in match.gaps if g.id in plannable]
         offers = await self._offers(job.requirements, gaps, learner_id)
@@ -436,6 +442,15 @@ class Matcher:
             for r in recs
         ]
         return GapReport(info, job, match, recs)
+
+    async def standing(self, learner_id: str, job_id: str, consent_required: bool) -> Standing:
+        """The learner's match for the posting (read now), without a plan: a learner who
+        is unknown, or hidden when ``consent_required``, is NotFoundError."""
+        info = (await self.learners([learner_id])).get(learner_id)
+        if info is None or (consent_required and not info.discoverable):
+            raise NotFoundError(f"no learner {learner_id!r} that you may see")
+        job = await self.job(job_id)
+        return Standing(info, job, await self.learner_match(learner_id, job))
 
     async def learner_match(self, learner_id: str, job: JobView) -> Match:
         """One learner's match for ``job`` under the default policy, from their evidence."""
