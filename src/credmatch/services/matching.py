@@ -41,6 +41,7 @@ from credmatch.graph.queries import matches as mq
 from credmatch.graph.store import GraphStore
 from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
 from credmatch.services.ranking_cache import RankingCache
+from credmatch.services.records import SkillScore, issuer_record, ref, skill_score
 
 log = logging.getLogger("credmatch.matching")
 
@@ -71,7 +72,7 @@ class RequirementView:
     spec: RequirementSpec
     kind: str
     section: str
-    skills: tuple[dict[str, Any], ...]
+    skills: tuple[SkillScore, ...]  # strongest first
     links: tuple[tuple[str, float], ...]  # (achievement id, similarity)
     parts: tuple[str, ...] = ()  # the sub-skills the statement lists (help it match)
 
@@ -144,7 +145,7 @@ def job_from_record(record: dict[str, Any]) -> JobView:
             ),
             kind=_kind(r.get("kind")),
             section=r.get("section") or "",
-            skills=tuple(sorted(r["skills"], key=lambda s: -s["score"])),
+            skills=tuple(sorted(map(skill_score, r["skills"]), key=lambda s: -s.score)),
             links=tuple((x["achievement"], float(x["similarity"])) for x in r["links"]),
             parts=tuple(r.get("parts") or ()),
         )
@@ -516,17 +517,21 @@ def offer_from_row(
     row: dict[str, Any], stacks_into: tuple[str, ...], satisfies: dict[str, float]
 ) -> Offer:
     """A catalog offer from a row with ``achievement``, ``issuer`` and ``skills`` columns."""
-    a, issuer = row["achievement"], row["issuer"] or {}
+    a, achievement, issuer = (
+        row["achievement"],
+        ref(row["achievement"]),
+        issuer_record(row["issuer"]),
+    )
     return Offer(
-        achievement_id=a["id"],
-        name=a.get("name") or a["id"],
-        issuer_id=issuer.get("id") or "",
-        issuer_name=issuer.get("name"),
+        achievement_id=achievement.id,
+        name=achievement.name,
+        issuer_id=issuer.id,
+        issuer_name=issuer.name,
         credits=a.get("credits"),
         hours=a.get("hours"),
         stacks_into=stacks_into,
         satisfies=satisfies,
-        issuer_trusted=bool(issuer.get("trusted")),
+        issuer_trusted=issuer.trusted,
         skills=frozenset(row["skills"]),
     )
 
