@@ -10,13 +10,16 @@ import pytest
 from credmatch.graph.queries import browse as bq
 from credmatch.graph.queries import match as mq
 from credmatch.graph.queries import opportunities as oq
+from credmatch.graph.queries import webhooks as wq
 from credmatch.services.records import (
     Ref,
     achievement_record,
+    delivery_record,
     issuer_listing,
     issuer_record,
     profile_record,
     skill_score,
+    webhook_record,
 )
 
 ACHIEVEMENT = {
@@ -99,8 +102,46 @@ def test_issuer_listing_profile_and_skills() -> None:
         (bq.SKILL_TEXT_SEARCH, ["uri", "label", "score"]),
         (mq.JOB_WITH_REQUIREMENTS, ["uri", "label", "score", "skills"]),
         (oq.DOOR_OPENERS, ["achievement", "issuer", "hours", "credits", "trusted"]),
+        (wq.LIST_WEBHOOKS, ["webhook", "orgId", "url", "events", "minScore", "jobId", "createdAt"]),
+        (
+            wq.DELIVERIES_PAGE,
+            [
+                "page",
+                "key",
+                "type",
+                "jobId",
+                "learnerId",
+                "score",
+                "previousScore",
+                "createdAt",
+                "status",
+                "attempts",
+                "nextAttemptAt",
+                "lastAttemptAt",
+                "lastResponseStatus",
+                "lastError",
+                "deliveredAt",
+                "history",
+            ],
+        ),
     ],
 )
 def test_the_queries_return_the_columns_the_builders_read(query: str, columns: list[str]) -> None:
     for column in columns:
         assert re.search(rf"\b{column}\b", query), column
+
+
+def test_webhook_and_delivery_rows() -> None:
+    hook = webhook_record(
+        {"id": "wh_1", "orgId": "org-a", "url": "https://x.example/h", "events": ["A", "B"],
+         "minScore": 0.7, "jobId": "", "createdAt": "2026-01-01T00:00:00Z"}
+    )  # fmt: skip
+    assert (hook.org_id, hook.events, hook.min_score, hook.job_id) == (
+        "org-a", ("A", "B"), 0.7, None)  # fmt: skip
+    delivery = delivery_record(
+        {"id": "msg_1", "key": "k|msg_1", "type": "CANDIDATE_MATCHED", "jobId": "j",
+         "learnerId": "l", "score": 0.8, "createdAt": "2026-01-01T00:00:00Z",
+         "status": "pending", "attempts": 2.0, "nextAttemptAt": 12.5, "history": None}
+    )  # fmt: skip
+    assert (delivery.attempts, delivery.previous_score, delivery.history) == (2, None, ())
+    assert (delivery.key, delivery.next_attempt_at, delivery.last_error) == ("k|msg_1", 12.5, None)

@@ -153,3 +153,73 @@ def _held(c: Row) -> HeldCredential:
         valid_from=c["validFrom"],
         valid_until=c["validUntil"],
     )
+
+
+@dataclass(frozen=True)
+class WebhookRecord:
+    """A webhook as its organisation sees it (never its secret)."""
+
+    id: str
+    org_id: str
+    url: str
+    events: tuple[str, ...]
+    min_score: float
+    job_id: str | None
+    created_at: str
+
+
+def webhook_record(w: Row) -> WebhookRecord:
+    """From a webhooks query's ``webhook`` map."""
+    return WebhookRecord(
+        id=w["id"],
+        org_id=w["orgId"],
+        url=w["url"],
+        events=tuple(w["events"]),
+        min_score=w["minScore"],
+        job_id=w.get("jobId") or None,
+        created_at=w["createdAt"],
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One delivery of a match event to a webhook, with its attempts so far."""
+
+    id: str
+    key: str  # its place in the webhook's deliveries, newest last (the page cursor)
+    type: str
+    job_id: str
+    learner_id: str
+    score: float | None
+    previous_score: float | None
+    created_at: str
+    status: str
+    attempts: int
+    next_attempt_at: float | None  # epoch seconds
+    last_attempt_at: str | None
+    last_response_status: int | None
+    last_error: str | None
+    delivered_at: str | None
+    history: tuple[str, ...]
+
+
+def delivery_record(d: Row) -> DeliveryRecord:
+    """From a webhooks.DELIVERIES_PAGE ``page`` entry."""
+    return DeliveryRecord(
+        id=d["id"],
+        key=d["key"],
+        type=d["type"],
+        job_id=d["jobId"],
+        learner_id=d["learnerId"],
+        score=d.get("score"),
+        previous_score=d.get("previousScore"),
+        created_at=d["createdAt"],
+        status=d["status"],
+        attempts=int(d["attempts"]),
+        next_attempt_at=d.get("nextAttemptAt"),
+        last_attempt_at=d.get("lastAttemptAt"),
+        last_response_status=d.get("lastResponseStatus"),
+        last_error=d.get("lastError"),
+        delivered_at=d.get("deliveredAt"),
+        history=tuple(d.get("history") or ()),
+    )
