@@ -39,6 +39,18 @@ CREDENTIAL_FILTERS = (
     "\n  AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)"
 )
 
+# --- catalog achievements ------------------------------------------------------------------
+
+# Achievement `a`, its issuer `i` (null when none) and what it stacks into, as the columns
+# services/records.py (achievement_record) reads: achievement, issuer, stacksInto.
+ACHIEVEMENT_COLUMNS = (
+    "a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,\n"
+    "          .fieldOfStudy} AS achievement, i {.id, .name, .trusted} AS issuer,\n"
+    "       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto"
+)
+# The skills achievement `a`'s issuer aligned it to (gap plans: what an achievement teaches).
+ISSUER_SKILL_URIS = "[(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri]"
+
 # --- the rank key ----------------------------------------------------------------------------
 
 # The domain's rank() order as one string that sorts ascending: ten digits of

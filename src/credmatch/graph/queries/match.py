@@ -8,9 +8,11 @@ query; evidence rows are fetched only for the learners on the page.
 from __future__ import annotations
 
 from credmatch.graph.queries.fragments import (
+    ACHIEVEMENT_COLUMNS,
     COSINE,
     COUNTED,
     CREDENTIAL_FILTERS,
+    ISSUER_SKILL_URIS,
     LEARNERS_FILTER,
     RANKED_ROWS,
     SIMILARITY,
@@ -80,27 +82,24 @@ RETURN l.id AS id, l.displayName AS displayName, l.discoverable AS discoverable
 """
 
 # Achievements a learner could earn to close gaps: what they offer, stacking, not yet held.
-OFFERS = """
+OFFERS = f"""
 UNWIND $ids AS id
-MATCH (a:Achievement {id: id})
-WHERE NOT EXISTS { (:Learner {id: $learner})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }
+MATCH (a:Achievement {{id: id}})
+WHERE NOT EXISTS {{ (:Learner {{id: $learner}})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }}
 OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
-RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
-          .fieldOfStudy} AS achievement,
-       i {.id, .name, .trusted} AS issuer,
-       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto,
-       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills
+RETURN {ACHIEVEMENT_COLUMNS},
+       {ISSUER_SKILL_URIS} AS skills
 """
 
 # What a learner holds through credentials whose verdict counts: each achievement, the skills
 # its issuer aligned it to, and what it stacks into (gap plans leave out what is held and
 # prefer what the learner is on the way to).
-HOLDINGS = """
-MATCH (:Learner {id: $learner})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
+HOLDINGS = f"""
+MATCH (:Learner {{id: $learner}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
 WHERE c.verdict IN $verdicts
 WITH DISTINCT a
 RETURN a.id AS achievement,
-       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills,
+       {ISSUER_SKILL_URIS} AS skills,
        [(a)-[:STACKS_INTO]->(w:Achievement) | w.id] AS stacksInto
 """
 

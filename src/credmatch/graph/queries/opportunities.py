@@ -10,7 +10,7 @@ match table's ``met`` count uses.
 
 from __future__ import annotations
 
-from credmatch.graph.queries.fragments import MATCHED, TRUST
+from credmatch.graph.queries.fragments import ISSUER_SKILL_URIS, MATCHED, TRUST
 
 # The learner's postings, closest first: the match table's order (score, then required met),
 # then the posting id.
@@ -47,6 +47,6 @@ ORDER BY doors DESC, closes DESC, a.id
 LIMIT $candidates
 RETURN a {{.id, .name, .hours, .credits}} AS achievement, i {{.id, .name, .trusted}} AS issuer,
        doors, closes, jobs,
-       [(a)-[:ALIGNS_TO {{source: 'issuer'}}]->(k:Skill) | k.uri] AS skills,
+       {ISSUER_SKILL_URIS} AS skills,
        [(a)-[:STACKS_INTO]->(w:Achievement) | w.id] AS stacksInto
 """
