@@ -539,6 +539,8 @@ async def measure(
         await container.close()
     return {
         **{part: t.summary() for part, t in tallies.items()},
+        "gap_threshold": settings.gap_threshold,
+        "linker_model": settings.linker_model,
         "gap_threshold_sweep": sweep(values),
         "tuning_misses": misses,
     }
@@ -546,11 +548,12 @@ async def measure(
 
 def sweep(values: list[tuple[str, float, bool]]) -> dict[str, dict[str, list[float | None]]]:
     """Gap precision and recall per part had the gap threshold been t (a requirement is a gap
-    when its coverage is below t), over the required requirements that map to a skill."""
+    when its coverage is below t), over the required requirements that map to a skill; at
+    t = 1.00 only full coverage meets a requirement."""
     out: dict[str, dict[str, list[float | None]]] = {}
     for part in ("tuning", "heldout"):
         rows = [(v, g) for p, v, g in values if p == part]
-        for t in [x / 20 for x in range(10, 20)]:
+        for t in [x / 20 for x in range(10, 21)]:
             tp = sum(1 for v, g in rows if v < t and g)
             fp = sum(1 for v, g in rows if v < t and not g)
             fn = sum(1 for v, g in rows if v >= t and g)
@@ -591,6 +594,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("var/bench/match-quality.json"))
     ap.add_argument("--plan-sweep", default="", help="e.g. 0,0.7,0.8,0.9 (tuning aid)")
     ap.add_argument("--keep", action="store_true", help="keep the seed folder and Neo4j home")
+    ap.add_argument(
+        "--gap-thresholds", default="", help="also measure under these, e.g. 0.7,0.9,1.0"
+    )
     args = ap.parse_args()
     started = time.monotonic()
     occupations, rows = read_esco(args.occupations)
@@ -623,6 +629,13 @@ def main() -> None:
                 sys.exit(f"posting {n} ({title}) did not load; titles: {sorted(titles)[:5]}")
             job_ids[occ.uri] = match[0]
         result = asyncio.run(measure(settings, occupations, people, offers, job_ids))
+        # The same graph measured under other gap thresholds (the one definition of "met":
+        # allRequiredMet, skillGap's gaps and the match table's requiredMet all use it).
+        result["by_gap_threshold"] = {}
+        for t in [float(v) for v in args.gap_thresholds.split(",") if v]:
+            other = settings.model_copy(update={"gap_threshold": t})
+            found = asyncio.run(measure(other, occupations, people, offers, job_ids))
+            result["by_gap_threshold"][f"{t:.2f}"] = {p: found[p] for p in ("tuning", "heldout")}
         if args.plan_sweep:
             values = [float(v) for v in args.plan_sweep.split(",")]
             result["plan_min_similarity_sweep"] = asyncio.run(

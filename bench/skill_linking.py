@@ -1,6 +1,7 @@
 """Sentence -> ESCO skill linking quality (RP@5, MRR) and latency: naive baseline vs SkillLinker.
 
 Run from the repo root:  PYTHONPATH=src .venv/bin/python bench/skill_linking.py [--grid]
+(``--split --tuned src/credmatch/embeddings/linker_model``: base and fine-tuned side by side.)
 
 Label space: the benchmark's 13,896 ESCO preferred labels; alt labels and descriptions come
 from shared/data/esco/skills_en.csv where the label exists there. Embeddings are cached in
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from credmatch.embeddings import CachedEmbedder, Embedder, EmbeddingCache, build_embedder
+from credmatch.embeddings.tuned import tuned_linker_embedder
 from credmatch.linking import InMemoryRetriever, LinkerSettings, SkillDoc, SkillLinker
 
 REPO = Path(__file__).resolve().parents[1]
@@ -208,6 +210,16 @@ def main() -> None:
     parser.add_argument(
         "--no-skillskape", action="store_true", help="score TECH and HOUSE only (faster)"
     )
+    parser.add_argument(
+        "--tuned",
+        type=Path,
+        help="also score the fine-tuned linker model: its int8 artefact folder (manifest.json)",
+    )
+    parser.add_argument(
+        "--tuned-float",
+        type=Path,
+        help="... and its float model (the sentence-transformers folder the recipe saved)",
+    )
     args = parser.parse_args()
 
     args.cache.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +255,8 @@ def main() -> None:
         "naive: MiniLM, preferred label only, cosine": naive_ranker(embedder, naive, depth),
         "SkillLinker (default settings)": linker_ranker(SkillLinker(embedder, full), depth),
     }
+    if args.tuned:
+        rankers.update(tuned_rankers(args, docs, label_only, depth))
     if args.grid:
         rankers.update(grid(embedder, full, depth))
     table = evaluate(rankers, sets)
@@ -262,6 +276,26 @@ def main() -> None:
     print(lat)
     if args.write:
         args.write.write_text(report + "\n\n" + lat + "\n")
+
+
+def tuned_rankers(
+    args: argparse.Namespace, docs: list[SkillDoc], label_only: list[SkillDoc], depth: int
+) -> dict[str, Ranker]:
+    """The naive ranker and SkillLinker over the fine-tuned model: int8 artefact, and float."""
+    cache = EmbeddingCache(args.cache)
+    int8 = CachedEmbedder(tuned_linker_embedder(args.tuned), cache)
+    out: dict[str, Ranker] = {}
+    out["naive, tuned model int8"] = naive_ranker(
+        int8, InMemoryRetriever(label_only, int8, with_descriptions=False), depth
+    )
+    if args.tuned_float:
+        tuned_float = CachedEmbedder(build_embedder("onnx", str(args.tuned_float)), cache)
+        linker = SkillLinker(tuned_float, InMemoryRetriever(docs, tuned_float))
+        out["SkillLinker, tuned model float"] = linker_ranker(linker, depth)
+    out["SkillLinker, tuned model int8"] = linker_ranker(
+        SkillLinker(int8, InMemoryRetriever(docs, int8)), depth
+    )
+    return out
 
 
 def grid(embedder: Embedder, retriever: InMemoryRetriever, depth: int) -> dict[str, Ranker]:

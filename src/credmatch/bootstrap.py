@@ -21,6 +21,7 @@ from credmatch.embeddings import (
     build_embedder,
 )
 from credmatch.embeddings.cache import Progress
+from credmatch.embeddings.tuned import tuned_linker_embedder
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
@@ -49,6 +50,7 @@ class Container:
     store: GraphStore
     embedder_override: Embedder | None = None
     _embedder: CachedEmbedder | None = field(default=None, init=False)
+    _linker_embedder: CachedEmbedder | None = field(default=None, init=False)
     _cache: EmbeddingCache | None = field(default=None, init=False)
     _verifier: Verifier | None = field(default=None, init=False)
     ranking_cache: RankingCache | None = field(default=None, init=False)
@@ -71,7 +73,12 @@ class Container:
             enabled=s.access_log,
         )
         self.links = LinkScheduler(
-            self.store, self.embedder, self.link_policy(), self.match_policy(), self.event_options()
+            self.store,
+            self.embedder,
+            self.link_policy(),
+            self.match_policy(),
+            self.event_options(),
+            linker_embedder=self.linker_embedder,
         )
 
     def embedder(self) -> Embedder:
@@ -84,6 +91,19 @@ class Container:
             self._cache = EmbeddingCache(self.settings.embedding_cache)
             self._embedder = CachedEmbedder(inner, self._cache)
         return self._embedder
+
+    def linker_embedder(self) -> Embedder:
+        """The skill linker's embedder: the tuned artefact (``linker_model = "tuned"``) unless
+        the settings ask for the base model or an embedder was injected (tests, benches).
+        Same cache file, its own cache key."""
+        if self.settings.linker_model == "base" or self.embedder_override is not None:
+            return self.embedder()
+        if self._linker_embedder is None:
+            self.embedder()  # opens the cache
+            assert self._cache is not None
+            inner = tuned_linker_embedder(batch_size=self.settings.embedding_batch_size)
+            self._linker_embedder = CachedEmbedder(inner, self._cache)
+        return self._linker_embedder
 
     @contextlib.contextmanager
     def embedding_progress(self, progress: Progress) -> Iterator[None]:

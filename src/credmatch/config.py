@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # torch | onnx | onnx-int8 (ONNX Runtime on CPU, exported once into onnx_dir); see README
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
     onnx_dir: Path = Path("var/onnx")
+    # The skill linker's model: "tuned" (the fine-tuned int8 artefact shipped in
+    # embeddings/linker_model) or "base" (the embedding model above); see README.
+    linker_model: Literal["tuned", "base"] = "tuned"
 
     # Verification: where contexts, DID documents and status lists come from, and who is trusted.
     documents: str = ""  # document-store folders (each with an index.json), separated by ":"

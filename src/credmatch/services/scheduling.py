@@ -37,8 +37,8 @@ class Relinker(Protocol):
 class LinkScheduler:
     """Runs linking and match-table refreshes for one process (see the module docstring).
 
-    ``embedder`` is called on the first pass that needs it, so a process that never links
-    never loads the model.
+    ``embedder`` (and ``linker_embedder``) is called on the first pass that needs it, so a
+    process that never links never loads the model.
     """
 
     def __init__(
@@ -48,9 +48,13 @@ class LinkScheduler:
         link_policy: LinkPolicy,
         match_policy: MatchPolicy,
         events: EventOptions,
+        linker_embedder: Callable[[], Embedder] | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
+        # The skill linker may use its own (tuned) model; requirement and achievement
+        # vectors always come from ``embedder``.
+        self._linker_embedder = linker_embedder or embedder
         self._link_policy = link_policy
         self._match_policy = match_policy
         self._events = events
@@ -62,7 +66,7 @@ class LinkScheduler:
 
     async def skill_linker(self, refresh: bool = False) -> SkillLinker | None:
         if self._linker is None or refresh:
-            self._linker = await load_skill_linker(self._store, self._embedder())
+            self._linker = await load_skill_linker(self._store, self._linker_embedder())
         return self._linker
 
     async def relink(self, refresh_linker: bool = False, matches: bool = True) -> LinkSummary:
