@@ -107,10 +107,14 @@ class Container:
 
     @contextlib.contextmanager
     def embedding_progress(self, progress: Progress) -> Iterator[None]:
-        """Report to ``progress`` every text the embedder encodes meanwhile."""
+        """Report to ``progress`` every text the embedders (base and linker) encode meanwhile."""
         self.embedder()
+        self.linker_embedder()
         assert self._embedder is not None
-        with self._embedder.reporting(progress):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(self._embedder.reporting(progress))
+            if self._linker_embedder is not None:
+                stack.enter_context(self._linker_embedder.reporting(progress))
             yield
 
     def verifier(self) -> Verifier:

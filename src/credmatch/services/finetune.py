@@ -57,16 +57,16 @@ PROBES = (
 
 @dataclass(frozen=True)
 class Recipe:
-    steps: int = 200
+    steps: int = 100
     batch_size: int = 32
-    learning_rate: float = 2e-5
-    warmup_steps: int = 20
+    learning_rate: float = 5e-5
+    warmup_steps: int = 10
     scale: float = 20.0  # cosine -> logit
     max_tokens: int = 64  # anchors longer than this are truncated while training
     descriptions_per_skill: int = 1
     alt_labels_per_skill: int = 2
     seed: int = 14
-    threads: int = 2
+    threads: int = 1
 
 
 @dataclass(frozen=True)
