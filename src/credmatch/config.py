@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     onnx_dir: Path = Path("var/onnx")
     # The skill linker's model: "tuned" (the fine-tuned int8 artefact shipped in
     # embeddings/linker_model) or "base" (the embedding model above); see README.
-    linker_model: Literal["tuned", "base"] = "tuned"
+    linker_model: Literal["tuned", "base"] = "base"
 
     # Verification: where contexts, DID documents and status lists come from, and who is trusted.
     documents: str = ""  # document-store folders (each with an index.json), separated by ":"
