@@ -21,7 +21,7 @@ from credmatch.embeddings import (
     build_embedder,
 )
 from credmatch.embeddings.cache import Progress
-from credmatch.embeddings.tuned import tuned_linker_embedder
+from credmatch.embeddings.tuned import TUNED_SKILL_MIN_SCORE, tuned_linker_embedder
 from credmatch.graph.launcher import resolve_password
 from credmatch.graph.store import GraphStore
 from credmatch.linking import SkillLinker
@@ -168,7 +168,7 @@ class Container:
             top_k=s.link_top_k,
             cosine_floor=s.link_cosine_floor,
             cosine_full=s.link_cosine_full,
-            skill_min_score=s.skill_min_score,
+            skill_min_score=skill_min_score(s),
             evidence_floor=s.evidence_floor,
         )
 
@@ -203,6 +203,15 @@ class Container:
         await self.store.close()
         if self._cache is not None:
             self._cache.close()
+
+
+def skill_min_score(s: Settings) -> float:
+    """The weakest skill link kept: the setting, else the linker model's own. The tuned model
+    scores neighbouring skills higher than the base model does, so its links need a higher
+    bar to mean the same skill (chosen on the tuning occupations of bench/match_quality.py)."""
+    if s.skill_min_score is not None:
+        return s.skill_min_score
+    return TUNED_SKILL_MIN_SCORE if s.linker_model == "tuned" else LinkPolicy.skill_min_score
 
 
 def match_policy(s: Settings, verified_only: bool = False) -> MatchPolicy:

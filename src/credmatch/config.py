@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     link_top_k: int = Field(default=25, ge=1, le=500)
     link_cosine_floor: float = Field(default=0.30, ge=-1, le=1)  # similarity 0 at this cosine
     link_cosine_full: float = Field(default=0.65, ge=-1, le=1)  # similarity 1 from this cosine
-    skill_min_score: float = Field(default=0.5, ge=0, le=1)
+    # The weakest skill link kept; unset: the linker model's own (base 0.5, tuned 0.8: see
+    # bootstrap.skill_min_score).
+    skill_min_score: float | None = Field(default=None, ge=0, le=1)
     # The evidence floor: a requirement-achievement similarity (0-1, as shown on evidence)
     # below which a credential is not plausibly about the requirement; such links are not
     # made, so they count nowhere. Chosen on held-out validation data: docs/benchmarks.md.

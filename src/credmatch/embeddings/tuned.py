@@ -20,6 +20,9 @@ from credmatch.errors import ConfigError
 
 LINKER_MODEL_DIR = Path(__file__).resolve().parent / "linker_model"
 MANIFEST = "manifest.json"
+# The weakest linker score kept as a skill link with this model (CREDMATCH_SKILL_MIN_SCORE
+# unset): chosen on the tuning occupations of bench/match_quality.py (0.5, 0.7, 0.8, 0.9).
+TUNED_SKILL_MIN_SCORE = 0.8
 
 
 def linker_model_name(directory: Path = LINKER_MODEL_DIR) -> str:

@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from credmatch.bootstrap import Container, bootstrap
+from credmatch.bootstrap import Container, bootstrap, skill_min_score
 from credmatch.config import load_settings
 from credmatch.embeddings.onnx_export import INT8_FILE
 from credmatch.embeddings.tuned import (
     LINKER_MODEL_DIR,
+    TUNED_SKILL_MIN_SCORE,
     linker_model_name,
     read_manifest,
     tuned_linker_embedder,
@@ -124,3 +125,24 @@ async def test_linker_model_base_shares_the_embedding_model(tmp_path: Path) -> N
 def test_an_unknown_linker_model_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"(?i)linker_model"):
         container_for(tmp_path, linker_model="large")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"linker_model": "base"}, 0.5),
+        ({"linker_model": "tuned"}, TUNED_SKILL_MIN_SCORE),
+        ({"linker_model": "tuned", "skill_min_score": 0.6}, 0.6),
+        ({"linker_model": "base", "skill_min_score": 0.7}, 0.7),
+    ],
+)
+@pytest.mark.anyio
+async def test_skill_links_keep_the_linker_models_own_minimum_unless_set(
+    tmp_path: Path, extra: dict[str, object], expected: float
+) -> None:
+    container = container_for(tmp_path, **extra)
+    try:
+        assert container.link_policy().skill_min_score == expected
+        assert skill_min_score(container.settings) == expected
+    finally:
+        await container.close()
