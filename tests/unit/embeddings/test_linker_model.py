@@ -32,6 +32,7 @@ from credmatch.embeddings.tuned import (
     tuned_linker_embedder,
 )
 from credmatch.errors import ConfigError
+from credmatch.linking import InMemoryRetriever, LinkerSettings, SkillDoc, SkillLinker
 from credmatch.services import finetune
 
 pytestmark = [pytest.mark.model]
@@ -146,3 +147,26 @@ async def test_skill_links_keep_the_linker_models_own_minimum_unless_set(
         assert skill_min_score(container.settings) == expected
     finally:
         await container.close()
+
+
+def test_the_shipped_model_serves_the_skill_linker() -> None:
+    # Paraphrases that share no word with the labels: a hashing embedder gets 1 of 5 right.
+    docs = [
+        SkillDoc("s:forklift", "operate forklift"),
+        SkillDoc("s:bread", "bake bread"),
+        SkillDoc("s:sql", "SQL"),
+        SkillDoc("s:nurse", "manage nursing staff"),
+        SkillDoc("s:contracts", "negotiate supplier arrangements"),
+    ]
+    queries = [
+        "moving pallets around the warehouse on a lift truck",
+        "early shifts making dough and loaves for our shop",
+        "write database queries with joins and window functions",
+        "supervise the ward's nurses",
+        "agree prices and terms with vendors",
+    ]
+    embedder = tuned_linker_embedder(threads=1)
+    dense_only = LinkerSettings(lexical_weight=0.0)  # the model's vectors alone decide
+    linker = SkillLinker(embedder, InMemoryRetriever(docs, embedder), dense_only)
+    found = linker.link(queries, top_k=1)
+    assert [m[0].uri for m in found] == [d.uri for d in docs]
