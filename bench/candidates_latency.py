@@ -325,7 +325,7 @@ async def deep_cursors(
         if rows:
             job = await matcher.job(job_id)
             bound = matcher.cursor_scope(CandidateFilter(), job, None, None, True)
-            cursors[job_id] = encode_cursor("candidates", bound, rows[0]["key"])
+            cursors[job_id] = encode_cursor("candidates", bound, (rows[0]["key"],))
     return cursors
 
 
@@ -354,6 +354,9 @@ def start_api(
         "NEO4J_URI": bolt_uri,
         "NEO4J_PASSWORD": PASSWORD,
         "CREDMATCH_GRAPHIQL": "false",
+        # candidates and skillGap need neither the model nor the skill linker; warming them
+        # over the full ESCO taxonomy (1M graph) would take the API's CPU for minutes.
+        "CREDMATCH_WARM_MODEL": "false",
         # The per-key token bucket (20/s by default) would measure the limiter, not matching.
         "CREDMATCH_RATE_LIMIT_PER_S": "100000",
         "CREDMATCH_RATE_LIMIT_BURST": "100000",
