@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 from tests.conftest import SHARED_DATA
-from tests.support.seeded import Seeded, counting_reads, first_job, gql, seed_path
+from tests.support.seeded import (
+    Seeded,
+    container_of,
+    counting_reads,
+    first_job,
+    gql,
+    seed_path,
+)
 
 from credmatch.credentials.signing import sign_data_integrity
 from credmatch.graph.queries import matches as mq
@@ -437,13 +444,11 @@ def test_database_ranking_agrees_with_the_domain_scoring(seeded: Seeded) -> None
     """The ranking runs in Cypher; the explanation in domain/scoring.py. Same numbers."""
     import asyncio
 
-    from credmatch.bootstrap import bootstrap
     from credmatch.domain.scoring import rank
     from credmatch.services.matching import CandidateFilter
 
     async def check() -> None:
-        container = bootstrap(seeded.settings)
-        try:
+        async with container_of(seeded.settings) as container:
             matcher = container.matcher()
             jobs = await container.store.read("MATCH (j:JobPosting) RETURN j.id AS id ORDER BY id")
             for job in [j["id"] for j in jobs][:8]:
@@ -456,8 +461,6 @@ def test_database_ranking_agrees_with_the_domain_scoring(seeded: Seeded) -> None
                         m.learner_id for m in result.matches
                     ]
                     assert all(m.score >= flt.min_score - 1e-9 for m in result.matches)
-        finally:
-            await container.close()
 
     asyncio.run(check())
 
@@ -567,15 +570,13 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
     and trust rule in Python: no achievement closes a required gap in more postings."""
     import asyncio
 
-    from credmatch.bootstrap import bootstrap
     from credmatch.services.matching import PLAN_MIN_SIMILARITY, CandidateFilter
 
     body = gql(api, seeded.keys["learner"], OPPORTUNITIES, l=seeded.learner, n=1)
     best = body["data"]["learnerOpportunities"]["bestNextAchievement"]
 
     async def doors() -> dict[str, set[str]]:
-        container = bootstrap(seeded.settings)
-        try:
+        async with container_of(seeded.settings) as container:
             matcher = container.matcher()
             policy = matcher.policy(CandidateFilter())
             rows = await container.store.read(
@@ -599,8 +600,6 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
                     ):
                         opened.setdefault(o.achievement_id, set()).add(job_id)
             return opened
-        finally:
-            await container.close()
 
     opened = asyncio.run(doors())
     if not opened:
@@ -610,3 +609,29 @@ def test_the_door_opener_opens_the_most_postings(api: TestClient, seeded: Seeded
     most = max(len(v) for v in opened.values())
     assert best["postingCount"] == most == len(best["jobIds"])
     assert set(best["jobIds"]) == opened[best["achievement"]["id"]]
+
+
+def test_a_match_event_reads_the_standing_without_a_plan(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """candidateMatched shows the learner's match: the same as the gap report's, read without
+    the plan's holdings and catalog offers (reads a gap report needs and an event does not)."""
+    import asyncio
+
+    from credmatch.graph.queries import match as q
+
+    async def check() -> None:
+        async with container_of(seeded.settings) as container:
+            matcher = container.matcher()
+            jobs = await container.store.read("MATCH (j:JobPosting) RETURN j.id AS id ORDER BY id")
+            calls = counting_reads(monkeypatch)
+            for job in [j["id"] for j in jobs][:4]:
+                calls.clear()
+                standing = await matcher.standing(seeded.learner, job, False)
+                assert q.OFFERS not in calls and q.HOLDINGS not in calls, calls
+                report = await matcher.skill_gap(seeded.learner, job, False)
+                assert q.HOLDINGS in calls  # (and OFFERS when a gap has linked achievements)
+                assert standing.match == report.match and standing.learner == report.learner
+                assert standing.job == report.job
+
+    asyncio.run(check())

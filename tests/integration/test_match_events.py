@@ -490,7 +490,7 @@ def test_concurrent_workers_send_each_delivery_once_and_a_dead_workers_claim_exp
             workers = [DeliveryWorker(container.store, settings) for _ in range(2)]
             async with httpx.AsyncClient() as client:
                 sent = await asyncio.gather(*(w.run_once(client) for w in workers))
-            return str(hook["id"]), sum(sent)
+            return hook.id, sum(sent)
         finally:
             await container.close()
 

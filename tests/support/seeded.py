@@ -4,8 +4,9 @@ client on it. Registered in tests/conftest.py."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from credmatch.bootstrap import bootstrap
+from credmatch.bootstrap import Container, bootstrap
 from credmatch.config import Settings
 from credmatch.domain.principal import Role
 from credmatch.graph.schema import ensure_schema
@@ -47,6 +48,16 @@ def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(GraphStore, "read", counting)
     return calls
+
+
+@contextlib.asynccontextmanager
+async def container_of(settings: Settings) -> AsyncIterator[Container]:
+    """A composition root on the suite's graph, closed afterwards (tests that call services)."""
+    container = bootstrap(settings)
+    try:
+        yield container
+    finally:
+        await container.close()
 
 
 def run(coro: Any) -> Any:

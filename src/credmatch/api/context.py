@@ -28,13 +28,7 @@ class Loaders:
 
     async def _achievement_skills(self, ids: list[str]) -> list[list[t.SkillMatch]]:
         found = await browse.achievement_skills(self.container.store, ids)
-        return [
-            [
-                t.SkillMatch(uri=s["uri"], label=s["label"], score=round(s["score"], 4))
-                for s in found[i]
-            ]
-            for i in ids
-        ]
+        return [[t.skill_match(s) for s in found[i]] for i in ids]
 
 
 @dataclass

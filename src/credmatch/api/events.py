@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncGenerator
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -19,6 +19,7 @@ from credmatch.domain.events import ScoreChange, crossing
 from credmatch.domain.principal import Principal, Role
 from credmatch.errors import CredmatchError, InputError
 from credmatch.services.matching import JobView
+from credmatch.services.records import DeliveryRecord, WebhookRecord
 from credmatch.services.webhooks import Registration, Webhooks
 from credmatch.tenancy import DEFAULT_ORG, check_org_write, logs_access
 
@@ -130,15 +131,15 @@ def _principal(info: Info) -> Principal:
     return principal
 
 
-def _webhook(record: dict[str, Any]) -> Webhook:
+def _webhook(w: WebhookRecord) -> Webhook:
     return Webhook(
-        id=strawberry.ID(record["id"]),
-        url=record["url"],
-        events=[WebhookEvent(e) for e in record["events"]],
-        min_score=record["minScore"],
-        job_id=strawberry.ID(record["jobId"]) if record.get("jobId") else None,
-        organization_id=strawberry.ID(record["orgId"]),
-        created_at=record["createdAt"],
+        id=strawberry.ID(w.id),
+        url=w.url,
+        events=[WebhookEvent(e) for e in w.events],
+        min_score=w.min_score,
+        job_id=strawberry.ID(w.job_id) if w.job_id else None,
+        organization_id=strawberry.ID(w.org_id),
+        created_at=w.created_at,
     )
 
 
@@ -209,7 +210,7 @@ async def webhook_deliveries(
     total, page, more = await _service(info).deliveries(
         _scope(info), str(webhook_id), check_page_size(first), key
     )
-    edges = [WebhookDeliveryEdge(cursor=_cursor(d["key"]), node=_delivery(d)) for d in page]
+    edges = [WebhookDeliveryEdge(cursor=_cursor(d.key), node=_delivery(d)) for d in page]
     return WebhookDeliveryConnection(
         edges=edges,
         page_info=t.PageInfo(
@@ -236,23 +237,23 @@ def _decode_cursor(cursor: str) -> str:
     return key
 
 
-def _delivery(d: dict[str, Any]) -> WebhookDelivery:
+def _delivery(d: DeliveryRecord) -> WebhookDelivery:
     return WebhookDelivery(
-        id=strawberry.ID(d["id"]),
-        type=WebhookEvent(d["type"]),
-        job_id=strawberry.ID(d["jobId"]),
-        learner_id=strawberry.ID(d["learnerId"]),
-        score=d.get("score"),
-        previous_score=d.get("previousScore"),
-        created_at=d["createdAt"],
-        status=DeliveryStatus(d["status"]),
-        attempts=int(d["attempts"]),
-        next_attempt_at=d.get("nextAttemptAt") if d["status"] == "pending" else None,
-        last_attempt_at=d.get("lastAttemptAt"),
-        last_response_status=d.get("lastResponseStatus"),
-        last_error=d.get("lastError"),
-        delivered_at=d.get("deliveredAt"),
-        history=list(d.get("history") or []),
+        id=strawberry.ID(d.id),
+        type=WebhookEvent(d.type),
+        job_id=strawberry.ID(d.job_id),
+        learner_id=strawberry.ID(d.learner_id),
+        score=d.score,
+        previous_score=d.previous_score,
+        created_at=d.created_at,
+        status=DeliveryStatus(d.status),
+        attempts=d.attempts,
+        next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
+        last_attempt_at=d.last_attempt_at,
+        last_response_status=d.last_response_status,
+        last_error=d.last_error,
+        delivered_at=d.delivered_at,
+        history=list(d.history),
     )
 
 
@@ -318,7 +319,7 @@ async def _event(
 async def _match(info: Info, job: JobView, learner_id: str) -> t.Match | None:
     ctx = info.context
     try:
-        report = await ctx.matcher.skill_gap(learner_id, job.id, True)
+        report = await ctx.matcher.standing(learner_id, job.id, True)
     except CredmatchError:
         return None  # consent withdrawn or learner erased since the event
     principal = _principal(info)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
 import strawberry
 
 from credmatch.errors import InputError, PostingFormatError
-from credmatch.postings import Posting, Requirement, parse_jsonld, parse_text
+from credmatch.postings import ListedRequirement, Posting, parse_jsonld, posting_from_fields
 from credmatch.services.matching import CandidateFilter
 
 MAX_TEXT = 20_000
@@ -76,42 +75,12 @@ def _from_fields(value: JobPostingInput) -> Posting:
         raise InputError("input.externalId and input.title must not be empty")
     if len(value.description) > MAX_TEXT:
         raise InputError(f"input.description is longer than {MAX_TEXT} characters")
-    text = f"# {value.title}\n\n{value.description}"
-    parsed = parse_text(text, source="api")
-    reqs = parsed.requirements
-    if value.requirements:
-        reqs = tuple(
-            Requirement(
-                position=i,
-                text=r.text.strip(),
-                kind="skill",
-                required=r.required,
-                weight=1.0 if r.required else 0.5,
-                section="requirements",
-            )
-            for i, r in enumerate(value.requirements, start=1)
-            if r.text.strip()
-        )
-    digest = hashlib.sha256(
-        repr(
-            (
-                value.title,
-                value.organization,
-                value.description,
-                [(r.text, r.required) for r in reqs],
-            )
-        ).encode()
-    ).hexdigest()
-    return Posting(
-        id=str(value.external_id),
-        title=value.title.strip(),
-        organization=value.organization,
-        description=parsed.description,
-        occupational_category=None,
-        date_posted=None,
-        valid_through=None,
-        url=None,
+    listed = [ListedRequirement(r.text, r.required) for r in value.requirements or ()]
+    return posting_from_fields(
+        str(value.external_id),
+        value.title,
+        value.description,
+        value.organization,
+        listed or None,
         source="api",
-        content_hash=f"sha256:{digest}",
-        requirements=reqs,
     )

@@ -26,6 +26,7 @@ from credmatch.services.challenges import issue_challenge
 from credmatch.services.matching import JobView, adhoc_requirements
 from credmatch.services.opportunities import learner_opportunities
 from credmatch.services.presentations import submit_presentation
+from credmatch.services.records import ProfileRecord
 from credmatch.tenancy import (
     DEFAULT_ORG,
     check_org_write,
@@ -303,24 +304,13 @@ class Query:
             str(issuer_id) if issuer_id else None,
             check_page_size(first),
         )
-        skills = await ctx.loaders.achievement_skills.load_many(
-            [r["achievement"]["id"] for r in rows]
-        )
-        return [t.achievement(r, sk) for r, sk in zip(rows, skills, strict=True)]
+        skills = await ctx.loaders.achievement_skills.load_many([a.id for a in rows])
+        return [t.achievement(a, sk) for a, sk in zip(rows, skills, strict=True)]
 
     @strawberry.field
     async def issuers(self, info: Info) -> list[t.Issuer]:
         require(info.context.principal, "browse")
-        rows = await browse.issuers(info.context.container.store)
-        return [
-            t.Issuer(
-                id=strawberry.ID(r["id"]),
-                name=r["name"],
-                trusted=r["trusted"],
-                achievement_count=r["achievementCount"],
-            )
-            for r in rows
-        ]
+        return [t.issuer(i) for i in await browse.issuers(info.context.container.store)]
 
     webhooks: list[ev.Webhook] = strawberry.field(
         resolver=ev.webhooks,
@@ -339,9 +329,7 @@ class Query:
         rows = await browse.skill_search(
             info.context.container.store, search, check_page_size(first)
         )
-        return [
-            t.SkillMatch(uri=r["uri"], label=r["label"], score=round(r["score"], 4)) for r in rows
-        ]
+        return [t.skill_match(r) for r in rows]
 
     @strawberry.field(description="The taxonomy skills a text names, best first (semantic).")
     async def link_skills(self, info: Info, text: str, first: int = 5) -> list[t.SkillMatch]:
@@ -369,39 +357,14 @@ class Query:
     async def learner(self, info: Info, id: strawberry.ID) -> t.LearnerProfile | None:
         grant = require(info.context.principal, "learner", learner_id=str(id))
         row = await browse.learner_profile(info.context.container.store, str(id))
-        if row is None or (_consent(grant) and not row["discoverable"]):
+        if row is None or (_consent(grant) and not row.discoverable):
             raise NotFoundError(f"no learner {str(id)!r} that you may see")
         return await _profile(info, row)
 
 
-async def _profile(info: Info, row: dict[str, Any]) -> t.LearnerProfile:
-    names = await browse.issuer_names(
-        info.context.container.store, sorted({c["issuerId"] for c in row["credentials"]})
-    )
-    creds = [
-        t.CredentialSummary(
-            id=strawberry.ID(c["id"]),
-            achievement=t.AchievementRef(
-                id=strawberry.ID(c["achievementId"]),
-                name=c["achievementName"] or c["achievementId"],
-            ),
-            issuer=t.IssuerRef(
-                id=strawberry.ID(c["issuerId"]),
-                name=names.get(c["issuerId"]),
-                trusted=bool(c["issuerTrusted"]),
-            ),
-            verdict=c["verdict"],
-            valid_from=c["validFrom"],
-            valid_until=c["validUntil"],
-        )
-        for c in sorted(row["credentials"], key=lambda c: c["id"])
-    ]
-    return t.LearnerProfile(
-        id=strawberry.ID(row["id"]),
-        display_name=row["displayName"],
-        discoverable=row["discoverable"],
-        credentials=creds,
-    )
+async def _profile(info: Info, row: ProfileRecord) -> t.LearnerProfile:
+    issuers = sorted({c.issuer_id for c in row.credentials})
+    return t.profile(row, await browse.issuer_names(info.context.container.store, issuers))
 
 
 @strawberry.type(description="Writes. " + PARTIAL_RESULTS)

@@ -18,6 +18,14 @@ from credmatch.services.api_ingest import CredentialResult
 from credmatch.services.matching import CandidatePage, JobView, LearnerInfo, RequirementView
 from credmatch.services.opportunities import DoorOpener as DomainDoorOpener
 from credmatch.services.opportunities import Opportunities
+from credmatch.services.records import (
+    AchievementRecord,
+    IssuerListing,
+    IssuerRecord,
+    ProfileRecord,
+    Ref,
+    SkillScore,
+)
 
 __all__ = ["JSON"]
 
@@ -410,10 +418,7 @@ def requirement(view: RequirementView) -> Requirement:
         weight=s.weight,
         section=view.section,
         parts=list(view.parts),
-        skills=[
-            SkillMatch(uri=k["uri"], label=k["label"], score=round(k["score"], 4))
-            for k in view.skills
-        ],
+        skills=[skill_match(k) for k in view.skills],
     )
 
 
@@ -502,25 +507,64 @@ def connection(result: CandidatePage, threshold: float) -> MatchConnection:
     )
 
 
-def achievement(record: dict[str, Any], skills: list[SkillMatch]) -> Achievement:
-    a, i = record["achievement"], record.get("issuer") or {}
+def skill_match(s: SkillScore) -> SkillMatch:
+    return SkillMatch(uri=s.uri, label=s.label, score=round(s.score, 4))
+
+
+def achievement_ref(a: Ref) -> AchievementRef:
+    return AchievementRef(id=strawberry.ID(a.id), name=a.name)
+
+
+def issuer_ref(i: IssuerRecord) -> IssuerRef:
+    return IssuerRef(id=strawberry.ID(i.id), name=i.name, trusted=i.trusted)
+
+
+def achievement(a: AchievementRecord, skills: list[SkillMatch]) -> Achievement:
     return Achievement(
-        id=strawberry.ID(a["id"]),
-        name=a.get("name") or a["id"],
-        description=a.get("description"),
-        criteria=a.get("criteria"),
-        achievement_type=a.get("achievementType"),
-        credits=a.get("credits"),
-        hours=a.get("hours"),
-        field_of_study=a.get("fieldOfStudy"),
-        issuer=IssuerRef(
-            id=strawberry.ID(i.get("id") or ""), name=i.get("name"), trusted=bool(i.get("trusted"))
-        ),
-        stacks_into=[
-            AchievementRef(id=strawberry.ID(w["id"]), name=w.get("name") or w["id"])
-            for w in record.get("stacksInto", [])
-        ],
+        id=strawberry.ID(a.id),
+        name=a.name,
+        description=a.description,
+        criteria=a.criteria,
+        achievement_type=a.achievement_type,
+        credits=a.credits,
+        hours=a.hours,
+        field_of_study=a.field_of_study,
+        issuer=issuer_ref(a.issuer),
+        stacks_into=[achievement_ref(w) for w in a.stacks_into],
         skills=skills,
+    )
+
+
+def issuer(i: IssuerListing) -> Issuer:
+    return Issuer(
+        id=strawberry.ID(i.id),
+        name=i.name,
+        trusted=i.trusted,
+        achievement_count=i.achievement_count,
+    )
+
+
+def profile(p: ProfileRecord, issuer_names: dict[str, str | None]) -> LearnerProfile:
+    creds = [
+        CredentialSummary(
+            id=strawberry.ID(c.id),
+            achievement=achievement_ref(c.achievement),
+            issuer=IssuerRef(
+                id=strawberry.ID(c.issuer_id),
+                name=issuer_names.get(c.issuer_id),
+                trusted=c.issuer_trusted,
+            ),
+            verdict=c.verdict,
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
+        )
+        for c in p.credentials
+    ]
+    return LearnerProfile(
+        id=strawberry.ID(p.id),
+        display_name=p.display_name,
+        discoverable=p.discoverable,
+        credentials=creds,
     )
 
 
@@ -558,14 +602,11 @@ def opportunities(found: Opportunities, info: LearnerInfo | None) -> LearnerOppo
 def door_opener(d: DomainDoorOpener | None) -> DoorOpener | None:
     if d is None:
         return None
-    a, i = d.achievement, d.issuer
     return DoorOpener(
-        achievement=AchievementRef(id=strawberry.ID(a["id"]), name=a.get("name") or a["id"]),
-        issuer=IssuerRef(
-            id=strawberry.ID(i.get("id") or ""), name=i.get("name"), trusted=bool(i.get("trusted"))
-        ),
-        hours=a.get("hours"),
-        credits=a.get("credits"),
+        achievement=achievement_ref(d.achievement),
+        issuer=issuer_ref(d.issuer),
+        hours=d.hours,
+        credits=d.credits,
         posting_count=len(d.job_ids),
         job_ids=[strawberry.ID(j) for j in d.job_ids],
         gaps_closed=d.gaps_closed,

@@ -1,5 +1,6 @@
 """Job postings: parse JobPosting JSON-LD and plain-text postings into requirements."""
 
+from credmatch.postings.fields import ListedRequirement, posting_from_fields
 from credmatch.postings.model import (
     DEFAULT_WEIGHTS,
     Line,
@@ -15,6 +16,7 @@ from credmatch.postings.requirements import extract_requirements
 __all__ = [
     "DEFAULT_WEIGHTS",
     "Line",
+    "ListedRequirement",
     "Posting",
     "Requirement",
     "Role",
@@ -24,5 +26,6 @@ __all__ = [
     "parse_jsonld",
     "parse_posting",
     "parse_text",
+    "posting_from_fields",
     "read_postings",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from credmatch.domain.paging import (
     Page,
     SortKey,
@@ -16,6 +14,16 @@ from credmatch.domain.paging import (
 from credmatch.errors import InputError
 from credmatch.graph.queries import browse as q
 from credmatch.graph.store import GraphStore
+from credmatch.services.records import (
+    AchievementRecord,
+    IssuerListing,
+    ProfileRecord,
+    SkillScore,
+    achievement_record,
+    issuer_listing,
+    profile_record,
+    skill_score,
+)
 
 _POSTINGS = "jobPostings"
 
@@ -49,25 +57,30 @@ async def posting_page(
 
 async def achievements(
     store: GraphStore, search: str | None, issuer: str | None, first: int
-) -> list[dict[str, Any]]:
-    return await store.read(
+) -> list[AchievementRecord]:
+    rows = await store.read(
         q.ACHIEVEMENTS, {"search": search or None, "issuer": issuer, "first": first}
     )
+    return [achievement_record(r) for r in rows]
 
 
-async def achievements_by_id(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def achievements_by_id(store: GraphStore, ids: list[str]) -> dict[str, AchievementRecord]:
     rows = await store.read(q.ACHIEVEMENTS_BY_ID, {"ids": ids})
-    return {r["achievement"]["id"]: r for r in rows}
+    return {a.id: a for a in map(achievement_record, rows)}
 
 
-async def achievement_skills(store: GraphStore, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+async def achievement_skills(store: GraphStore, ids: list[str]) -> dict[str, list[SkillScore]]:
+    """Each achievement's aligned skills, strongest first (then by URI)."""
     rows = await store.read(q.ACHIEVEMENT_SKILLS, {"ids": ids})
-    found = {r["id"]: sorted(r["skills"], key=lambda s: (-s["score"], s["uri"])) for r in rows}
+    found = {
+        r["id"]: sorted(map(skill_score, r["skills"]), key=lambda s: (-s.score, s.uri))
+        for r in rows
+    }
     return {i: found.get(i, []) for i in ids}
 
 
-async def issuers(store: GraphStore) -> list[dict[str, Any]]:
-    return await store.read(q.ISSUERS)
+async def issuers(store: GraphStore) -> list[IssuerListing]:
+    return [issuer_listing(r) for r in await store.read(q.ISSUERS)]
 
 
 def lucene_query(text: str) -> str:
@@ -77,16 +90,17 @@ def lucene_query(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
-async def skill_search(store: GraphStore, text: str, first: int) -> list[dict[str, Any]]:
+async def skill_search(store: GraphStore, text: str, first: int) -> list[SkillScore]:
     query = lucene_query(text)
     if not query:
         return []
-    return await store.read(q.SKILL_TEXT_SEARCH, {"query": query, "first": first})
+    rows = await store.read(q.SKILL_TEXT_SEARCH, {"query": query, "first": first})
+    return [skill_score(r) for r in rows]
 
 
-async def learner_profile(store: GraphStore, learner_id: str) -> dict[str, Any] | None:
+async def learner_profile(store: GraphStore, learner_id: str) -> ProfileRecord | None:
     rows = await store.read(q.LEARNER_PROFILE, {"id": learner_id})
-    return rows[0] if rows else None
+    return profile_record(rows[0]) if rows else None
 
 
 async def issuer_names(store: GraphStore, ids: list[str]) -> dict[str, str | None]:

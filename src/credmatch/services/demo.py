@@ -37,7 +37,7 @@ async def ensure_demo_keys(store: GraphStore, path: Path) -> tuple[dict[str, str
             return saved, False
     learner = await store.read(DEMO_LEARNER)
     # The demo issuer key acts for every issuer in the seed (an issuer key loads only its own).
-    issuers = [row["id"] for row in await browse.issuers(store)][:MAX_ISSUERS]
+    issuers = [i.id for i in await browse.issuers(store)][:MAX_ISSUERS]
     keys: dict[str, str] = {}
     for role in Role:
         learner_id = learner[0]["id"] if role is Role.LEARNER and learner else None

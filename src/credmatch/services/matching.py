@@ -42,6 +42,7 @@ from credmatch.graph.queries import matches as mq
 from credmatch.graph.store import GraphStore
 from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
 from credmatch.services.ranking_cache import RankingCache
+from credmatch.services.records import SkillScore, issuer_record, ref, skill_score
 
 log = logging.getLogger("credmatch.matching")
 
@@ -72,7 +73,7 @@ class RequirementView:
     spec: RequirementSpec
     kind: str
     section: str
-    skills: tuple[dict[str, Any], ...]
+    skills: tuple[SkillScore, ...]  # strongest first
     links: tuple[tuple[str, float], ...]  # (achievement id, similarity)
     parts: tuple[str, ...] = ()  # the sub-skills the statement lists (help it match)
 
@@ -115,6 +116,15 @@ class CandidatePage:
     ranking_scores: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """One learner's match for one posting, and what it was computed from."""
+
+    learner: LearnerInfo
+    job: JobView
+    match: Match
+
+
 @dataclass
 class GapReport:
     learner: LearnerInfo
@@ -136,7 +146,7 @@ def job_from_record(record: dict[str, Any]) -> JobView:
             ),
             kind=_kind(r.get("kind")),
             section=r.get("section") or "",
-            skills=tuple(sorted(r["skills"], key=lambda s: -s["score"])),
+            skills=tuple(sorted(map(skill_score, r["skills"]), key=lambda s: -s.score)),
             links=tuple((x["achievement"], float(x["similarity"])) for x in r["links"]),
             parts=tuple(r.get("parts") or ()),
         )
@@ -430,13 +440,10 @@ class Matcher:
         close (``domain.cover.recommend``), limited only by ``max_recommendations`` and
         ``max_hours``; each recommendation carries its score gain. Requirements of kind
         ``condition`` are never planned for."""
-        info = (await self.learners([learner_id])).get(learner_id)
-        if info is None or (consent_required and not info.discoverable):
-            raise NotFoundError(f"no learner {learner_id!r} that you may see")
-        job = await self.job(job_id)
+        standing = await self.standing(learner_id, job_id, consent_required)
+        info, job, match = standing.learner, standing.job, standing.match
         policy = self.policy(CandidateFilter())
         specs = [r.spec for r in job.requirements]
-        match = await self.learner_match(learner_id, job)
         plannable = _plannable(job.requirements)
         gaps = [g for g in match.gaps if g.id in plannable]
         offers = await self._offers(job.requirements, gaps, learner_id)
@@ -458,6 +465,15 @@ class Matcher:
             for r in recs
         ]
         return GapReport(info, job, match, recs)
+
+    async def standing(self, learner_id: str, job_id: str, consent_required: bool) -> Standing:
+        """The learner's match for the posting (read now), without a plan: a learner who
+        is unknown, or hidden when ``consent_required``, is NotFoundError."""
+        info = (await self.learners([learner_id])).get(learner_id)
+        if info is None or (consent_required and not info.discoverable):
+            raise NotFoundError(f"no learner {learner_id!r} that you may see")
+        job = await self.job(job_id)
+        return Standing(info, job, await self.learner_match(learner_id, job))
 
     async def learner_match(self, learner_id: str, job: JobView) -> Match:
         """One learner's match for ``job`` under the default policy, from their evidence."""
@@ -523,17 +539,21 @@ def offer_from_row(
     row: dict[str, Any], stacks_into: tuple[str, ...], satisfies: dict[str, float]
 ) -> Offer:
     """A catalog offer from a row with ``achievement``, ``issuer`` and ``skills`` columns."""
-    a, issuer = row["achievement"], row["issuer"] or {}
+    a, achievement, issuer = (
+        row["achievement"],
+        ref(row["achievement"]),
+        issuer_record(row["issuer"]),
+    )
     return Offer(
-        achievement_id=a["id"],
-        name=a.get("name") or a["id"],
-        issuer_id=issuer.get("id") or "",
-        issuer_name=issuer.get("name"),
+        achievement_id=achievement.id,
+        name=achievement.name,
+        issuer_id=issuer.id,
+        issuer_name=issuer.name,
         credits=a.get("credits"),
         hours=a.get("hours"),
         stacks_into=stacks_into,
         satisfies=satisfies,
-        issuer_trusted=bool(issuer.get("trusted")),
+        issuer_trusted=issuer.trusted,
         skills=frozenset(row["skills"]),
     )
 

@@ -32,6 +32,7 @@ from credmatch.services.matching import (
     Matcher,
     offer_from_row,
 )
+from credmatch.services.records import IssuerRecord, Ref, issuer_record, ref
 
 # How many door-opener candidates the database returns for the preference order to choose from.
 _CANDIDATES = 25
@@ -47,8 +48,10 @@ class Opportunity:
 class DoorOpener:
     """The achievement that closes a required gap in the most of the learner's postings."""
 
-    achievement: dict[str, Any]
-    issuer: dict[str, Any]
+    achievement: Ref
+    hours: float | None
+    credits: float | None
+    issuer: IssuerRecord
     job_ids: tuple[str, ...]
     gaps_closed: int
 
@@ -93,8 +96,10 @@ async def _door_opener(matcher: Matcher, learner_id: str) -> DoorOpener | None:
         return None
     best = min(kept, key=lambda r: _order(r, holdings))
     return DoorOpener(
-        achievement=best["achievement"],
-        issuer=best["issuer"] or {},
+        achievement=ref(best["achievement"]),
+        hours=best["achievement"].get("hours"),
+        credits=best["achievement"].get("credits"),
+        issuer=issuer_record(best["issuer"]),
         job_ids=tuple(sorted(best["jobs"])),
         gaps_closed=int(best["closes"]),
     )

@@ -27,6 +27,12 @@ from credmatch.config import Settings
 from credmatch.errors import CredmatchError, InputError, NotFoundError
 from credmatch.graph.queries import webhooks as q
 from credmatch.graph.store import GraphStore, Record
+from credmatch.services.records import (
+    DeliveryRecord,
+    WebhookRecord,
+    delivery_record,
+    webhook_record,
+)
 from credmatch.webhooks import signing
 from credmatch.webhooks.targets import TargetPolicy, UnsafeTargetError, check_target
 
@@ -59,7 +65,7 @@ class Webhooks:
         self._store = store
         self._policy = target_policy(settings)
 
-    async def register(self, org_id: str, reg: Registration) -> tuple[Record, str]:
+    async def register(self, org_id: str, reg: Registration) -> tuple[WebhookRecord, str]:
         """The stored webhook and its secret (shown to the caller once)."""
         events = sorted(set(reg.events))
         unknown = [e for e in events if e not in EVENT_TYPES]
@@ -83,17 +89,17 @@ class Webhooks:
         rows = await self._store.write(q.CREATE_WEBHOOK, params, bump=False)
         if not rows:
             raise NotFoundError(f"no organisation with id {org_id!r}")
-        return rows[0]["webhook"], secret
+        return webhook_record(rows[0]["webhook"]), secret
 
-    async def all(self, org_id: str | None) -> list[Record]:
-        return [r["webhook"] for r in await self._store.read(q.LIST_WEBHOOKS, {"org": org_id})]
+    async def all(self, org_id: str | None) -> list[WebhookRecord]:
+        rows = await self._store.read(q.LIST_WEBHOOKS, {"org": org_id})
+        return [webhook_record(r["webhook"]) for r in rows]
 
-    async def get(self, org_id: str | None, webhook_id: str) -> Record:
+    async def get(self, org_id: str | None, webhook_id: str) -> WebhookRecord:
         rows = await self._store.read(q.GET_WEBHOOK, {"org": org_id, "id": webhook_id})
         if not rows:
             raise webhook_not_found(webhook_id)
-        webhook: Record = rows[0]["webhook"]
-        return webhook
+        return webhook_record(rows[0]["webhook"])
 
     async def delete(self, org_id: str | None, webhook_id: str) -> None:
         rows = await self._store.write(
@@ -104,14 +110,14 @@ class Webhooks:
 
     async def deliveries(
         self, org_id: str | None, webhook_id: str, first: int, after: str | None
-    ) -> tuple[int, list[Record], bool]:
+    ) -> tuple[int, list[DeliveryRecord], bool]:
         """(total, page newest first, whether more follow); ``after`` is a delivery's key."""
         params = {"org": org_id, "id": webhook_id, "after": after, "limit": first + 1}
         rows = await self._store.read(q.DELIVERIES_PAGE, params)
         if not rows:
             raise webhook_not_found(webhook_id)
         page = rows[0]["page"]
-        return int(rows[0]["total"]), page[:first], len(page) > first
+        return int(rows[0]["total"]), [delivery_record(d) for d in page[:first]], len(page) > first
 
 
 @dataclass(frozen=True)

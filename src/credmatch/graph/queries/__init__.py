@@ -4,7 +4,8 @@ Values are always ``$parameters``; Cypher text is never built from data. Modules
 (constraints, indexes), ``ingest`` (loaders), ``match`` (ranking and gaps), ``browse``
 (catalog queries), ``auth`` (API keys), ``orgs`` (organisations), ``access`` (the access
 log), ``privacy`` (consent, erasure), ``matches`` (the stored per-posting rankings),
-``challenges`` (presentation challenges), ``presentations`` (learner-submitted credentials).
+``challenges`` (presentation challenges), ``presentations`` (learner-submitted credentials),
+``fragments`` (the pieces of Cypher several statements share, each written once).
 """
 
 from credmatch.graph.queries.schema import (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from credmatch.graph.queries.fragments import ACHIEVEMENT_COLUMNS
+
 # Postings in (title, id) order, keyset-paged: $title/$id are the last row seen ($title null
 # for the first page); $owner limits them to one organisation's (null: all).
 _POSTING_FILTER = """($owner IS NULL OR j.ownerId = $owner)
@@ -30,24 +32,20 @@ CALL () {{
 RETURN total, before, page
 """
 
-ACHIEVEMENTS = """
+ACHIEVEMENTS = f"""
 MATCH (i:Issuer)-[:OFFERS]->(a:Achievement)
 WHERE ($issuer IS NULL OR i.id = $issuer)
   AND ($search IS NULL OR toLower(a.name) CONTAINS toLower($search)
        OR toLower(coalesce(a.description, '')) CONTAINS toLower($search))
-RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
-          .fieldOfStudy} AS achievement, i {.id, .name, .trusted} AS issuer,
-       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto
+RETURN {ACHIEVEMENT_COLUMNS}
 ORDER BY a.name, a.id LIMIT $first
 """
 
-ACHIEVEMENTS_BY_ID = """
+ACHIEVEMENTS_BY_ID = f"""
 UNWIND $ids AS id
-MATCH (a:Achievement {id: id})
+MATCH (a:Achievement {{id: id}})
 OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
-RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
-          .fieldOfStudy} AS achievement, i {.id, .name, .trusted} AS issuer,
-       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto
+RETURN {ACHIEVEMENT_COLUMNS}
 """
 
 ACHIEVEMENT_SKILLS = """

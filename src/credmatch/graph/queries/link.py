@@ -14,8 +14,26 @@ ranking, the match table, explanations, gaps, skillGap) agrees without checking 
 
 from __future__ import annotations
 
-# Requirements every link query leaves out.
-_MATCHED = "coalesce(r.kind, 'skill') <> 'condition'"
+from credmatch.graph.queries.fragments import COSINE, MATCHED, SIMILARITY
+
+# The links of requirement r and achievement a by their vector-index neighbours (`score`):
+# kept from cosine $floor, with the calibrated similarity, when it reaches the evidence floor.
+_NEAR = f", {COSINE} AS cosine\nWHERE cosine >= $floor"
+_LINK_NEAR = f"""
+WITH r, a, cosine, {SIMILARITY} AS similarity
+WHERE similarity >= $evidenceFloor
+MERGE (r)-[s:SATISFIED_BY]->(a)
+SET s.cosine = cosine, s.similarity = similarity
+"""
+# The taxonomy path: the requirement needs a skill the achievement is aligned to (by its
+# issuer, or by the linker). A similarity through it is the product of the two link scores.
+_LINK_VIA = """
+WITH r, a, max(n.score * e.score) AS via
+WHERE via >= $minVia AND via >= $evidenceFloor
+MERGE (r)-[s:SATISFIED_BY]->(a)
+SET s.viaSkill = via,
+    s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
+"""
 
 PENDING_ACHIEVEMENTS = """
 MATCH (a:Achievement) WHERE a.embedding IS NULL AND a.name IS NOT NULL
@@ -56,35 +74,26 @@ CALL db.create.setNodeVectorProperty(n, 'embedding', row.vector)
 # Requirement -> Achievement from the requirement's side (a posting arrived) ...
 UNLINKED_REQUIREMENTS = f"""
 MATCH (r:Requirement) WHERE r.linkedAt IS NULL AND r.embedding IS NOT NULL
-  AND {_MATCHED}
+  AND {MATCHED}
 RETURN r.id AS id LIMIT $limit
 """
 
-LINK_REQUIREMENTS = """
+LINK_REQUIREMENTS = (
+    """
 UNWIND $ids AS rid
 MATCH (r:Requirement {id: rid})
 CALL db.index.vector.queryNodes('achievement_embedding', $k, r.embedding) YIELD node, score
-WITH r, node, 2 * score - 1 AS cosine
-WHERE cosine >= $floor
-WITH r, node, cosine,
-     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
-       AS similarity
-WHERE similarity >= $evidenceFloor
-MERGE (r)-[s:SATISFIED_BY]->(node)
-SET s.cosine = cosine, s.similarity = similarity
-"""
+WITH r, node AS a"""
+    + _NEAR
+    + _LINK_NEAR
+)
 
-# The taxonomy path: the requirement needs a skill the achievement is aligned to (by its
-# issuer, or by the linker). A similarity through it is the product of the two link scores.
-LINK_REQUIREMENTS_VIA_SKILLS = """
+LINK_REQUIREMENTS_VIA_SKILLS = (
+    """
 UNWIND $ids AS rid
-MATCH (r:Requirement {id: rid})-[n:NEEDS]->(:Skill)<-[e:ALIGNS_TO]-(a:Achievement)
-WITH r, a, max(n.score * e.score) AS via
-WHERE via >= $minVia AND via >= $evidenceFloor
-MERGE (r)-[s:SATISFIED_BY]->(a)
-SET s.viaSkill = via,
-    s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
-"""
+MATCH (r:Requirement {id: rid})-[n:NEEDS]->(:Skill)<-[e:ALIGNS_TO]-(a:Achievement)"""
+    + _LINK_VIA
+)
 
 # Marking also flags what the new links change in the match table (see queries/matches.py):
 # the posting, when a requirement was linked; the holders, when an achievement was.
@@ -118,33 +127,22 @@ MATCH (a:Achievement) WHERE a.linkedAt IS NULL AND a.embedding IS NOT NULL
 RETURN a.id AS id LIMIT $limit
 """
 
-LINK_ACHIEVEMENTS = """
+LINK_ACHIEVEMENTS = (
+    f"""
 UNWIND $ids AS aid
-MATCH (a:Achievement {id: aid})
+MATCH (a:Achievement {{id: aid}})
 OPTIONAL MATCH (a)<-[old:SATISFIED_BY]-(:Requirement)
 DELETE old
 WITH DISTINCT a
 CALL db.index.vector.queryNodes('requirement_embedding', $k, a.embedding) YIELD node, score
-WITH a, node, 2 * score - 1 AS cosine
-WHERE cosine >= $floor AND coalesce(node.kind, 'skill') <> 'condition'
-WITH a, node, cosine,
-     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
-       AS similarity
-WHERE similarity >= $evidenceFloor
-MERGE (node)-[s:SATISFIED_BY]->(a)
-SET s.cosine = cosine, s.similarity = similarity
-"""
+WITH a, node AS r{_NEAR} AND {MATCHED}"""
+    + _LINK_NEAR
+)
 
-LINK_ACHIEVEMENTS_VIA_SKILLS = """
+LINK_ACHIEVEMENTS_VIA_SKILLS = f"""
 UNWIND $ids AS aid
-MATCH (a:Achievement {id: aid})-[e:ALIGNS_TO]->(:Skill)<-[n:NEEDS]-(r:Requirement)
-WHERE coalesce(r.kind, 'skill') <> 'condition'
-WITH r, a, max(n.score * e.score) AS via
-WHERE via >= $minVia AND via >= $evidenceFloor
-MERGE (r)-[s:SATISFIED_BY]->(a)
-SET s.viaSkill = via,
-    s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
-"""
+MATCH (a:Achievement {{id: aid}})-[e:ALIGNS_TO]->(:Skill)<-[n:NEEDS]-(r:Requirement)
+WHERE {MATCHED}{_LINK_VIA}"""
 
 MARK_ACHIEVEMENTS_LINKED = """
 UNWIND $ids AS aid
@@ -164,7 +162,7 @@ ORDER BY s.uri
 """
 
 UNNEEDED_REQUIREMENTS = f"""
-MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {_MATCHED}
+MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {MATCHED}
 RETURN r.id AS id, r.text AS text, coalesce(r.parts, []) AS parts LIMIT $limit
 """
 

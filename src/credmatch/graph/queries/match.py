@@ -7,7 +7,17 @@ query; evidence rows are fetched only for the learners on the page.
 
 from __future__ import annotations
 
-from credmatch.graph.queries.matches import KEYSET_PAGE, ORDER_KEY
+from credmatch.graph.queries.fragments import (
+    ACHIEVEMENT_COLUMNS,
+    COSINE,
+    COUNTED,
+    CREDENTIAL_FILTERS,
+    ISSUER_SKILL_URIS,
+    LEARNERS_FILTER,
+    RANKED_ROWS,
+    SIMILARITY,
+    TRUST,
+)
 
 # One posting with its requirements and links; JOBS_WITH_REQUIREMENTS reads a page of them in
 # one round trip (jobPostings), rows in no particular order.
@@ -41,36 +51,24 @@ JOBS_WITH_REQUIREMENTS = "UNWIND $ids AS jid MATCH (j:JobPosting {id: jid})" + _
 RANK_CANDIDATES = f"""
 UNWIND $pairs AS p
 MATCH (:Achievement {{id: p.achievement}})<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
-WHERE c.verdict IN $verdicts
-  AND (l.discoverable OR NOT $consentRequired)
-  AND ($learners IS NULL OR l.id IN $learners)
-  AND ($issuers IS NULL OR c.issuerId IN $issuers)
-  AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
-WITH l, p.requirement AS req,
-     max(p.similarity *
-         coalesce($trust[c.verdict + '|' + toString(coalesce(c.issuerTrusted, false))], 0.0))
-       AS value
+{COUNTED}{LEARNERS_FILTER}{CREDENTIAL_FILTERS}
+WITH l, p.requirement AS req, max(p.similarity * {TRUST}) AS value
 WHERE value > 0
 WITH l, sum($weights[req] * value) / $totalWeight AS score,
      sum(CASE WHEN $required[req] AND value >= $gap THEN 1 ELSE 0 END) AS met
 WHERE round(score, 9) >= $minScore AND (NOT $allRequiredMet OR met = $requiredTotal)
 WITH l.id AS learner, score, met
-WITH learner, score, met, {ORDER_KEY} AS key
-ORDER BY key
-{KEYSET_PAGE}"""
+{RANKED_ROWS}"""
 
 # Every counted credential behind a learner's coverage, for the learners on one page. It
 # starts from the page's learners (a few credentials each), never from the achievements'
 # holders; $links maps achievement id -> [{requirement, similarity}].
-EVIDENCE_DETAIL = """
+EVIDENCE_DETAIL = f"""
 UNWIND $learners AS lid
-MATCH (l:Learner {id: lid})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
-WHERE c.verdict IN $verdicts
-  AND (l.discoverable OR NOT $consentRequired)
-  AND ($issuers IS NULL OR c.issuerId IN $issuers)
-  AND ($issuedAfter IS NULL OR coalesce(c.issued, c.validFrom) >= $issuedAfter)
+MATCH (l:Learner {{id: lid}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
+{COUNTED}{CREDENTIAL_FILTERS}
 UNWIND coalesce($links[a.id], []) AS p
-OPTIONAL MATCH (i:Issuer {id: c.issuerId})
+OPTIONAL MATCH (i:Issuer {{id: c.issuerId}})
 RETURN l.id AS learner, p.requirement AS requirement, c.id AS credential, a.id AS achievement,
        a.name AS achievementName, c.issuerId AS issuer, i.name AS issuerName,
        c.issuerTrusted AS trusted, c.verdict AS verdict, p.similarity AS similarity,
@@ -84,39 +82,34 @@ RETURN l.id AS id, l.displayName AS displayName, l.discoverable AS discoverable
 """
 
 # Achievements a learner could earn to close gaps: what they offer, stacking, not yet held.
-OFFERS = """
+OFFERS = f"""
 UNWIND $ids AS id
-MATCH (a:Achievement {id: id})
-WHERE NOT EXISTS { (:Learner {id: $learner})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }
+MATCH (a:Achievement {{id: id}})
+WHERE NOT EXISTS {{ (:Learner {{id: $learner}})-[:HOLDS]->(:Credential)-[:ATTESTS]->(a) }}
 OPTIONAL MATCH (i:Issuer)-[:OFFERS]->(a)
-RETURN a {.id, .name, .description, .criteria, .achievementType, .credits, .hours,
-          .fieldOfStudy} AS achievement,
-       i {.id, .name, .trusted} AS issuer,
-       [(a)-[:STACKS_INTO]->(w:Achievement) | w {.id, .name}] AS stacksInto,
-       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills
+RETURN {ACHIEVEMENT_COLUMNS},
+       {ISSUER_SKILL_URIS} AS skills
 """
 
 # What a learner holds through credentials whose verdict counts: each achievement, the skills
 # its issuer aligned it to, and what it stacks into (gap plans leave out what is held and
 # prefer what the learner is on the way to).
-HOLDINGS = """
-MATCH (:Learner {id: $learner})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
+HOLDINGS = f"""
+MATCH (:Learner {{id: $learner}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(a:Achievement)
 WHERE c.verdict IN $verdicts
 WITH DISTINCT a
 RETURN a.id AS achievement,
-       [(a)-[:ALIGNS_TO {source: 'issuer'}]->(s:Skill) | s.uri] AS skills,
+       {ISSUER_SKILL_URIS} AS skills,
        [(a)-[:STACKS_INTO]->(w:Achievement) | w.id] AS stacksInto
 """
 
 # Ad-hoc skills: achievements near a free-text skill (vector index) or aligned to a skill URI,
 # none below the evidence floor (as for SATISFIED_BY edges, queries/link.py).
-ACHIEVEMENTS_NEAR_TEXT = """
+ACHIEVEMENTS_NEAR_TEXT = f"""
 CALL db.index.vector.queryNodes('achievement_embedding', $k, $vector) YIELD node, score
-WITH node, 2 * score - 1 AS cosine
+WITH node, {COSINE} AS cosine
 WHERE cosine >= $floor
-WITH node,
-     CASE WHEN cosine >= $full THEN 1.0 ELSE (cosine - $floor) / ($full - $floor) END
-       AS similarity
+WITH node, {SIMILARITY} AS similarity
 WHERE similarity >= $evidenceFloor
 RETURN node.id AS achievement, similarity
 """

@@ -18,29 +18,20 @@ lost.
 
 from __future__ import annotations
 
-# The trust of one credential, from the $trust / $vtrust tables TrustPolicy built.
-_KEY = "toString(coalesce(c.verdict, '')) + '|' + toString(coalesce(c.issuerTrusted, false))"
-_TRUST = f"coalesce($trust[{_KEY}], 0.0)"
-_VTRUST = f"coalesce($vtrust[{_KEY}], 0.0)"
-
-_CONSENT_DIGIT = "CASE WHEN l.discoverable THEN '1' ELSE '0' END"
-_RANK_KEY = (
-    f"{_CONSENT_DIGIT} + right('0000000000' + toString(1000000000 - "
-    "toInteger(round(round(score, 9) * 1000000000))), 10) "
-    "+ right('0000' + toString(9999 - met), 4) + l.id"
+from credmatch.graph.queries.fragments import (
+    CONSENT_DIGIT,
+    ID_AT,
+    RANK_KEY,
+    RANKED_ROWS,
+    TRUST,
+    VRANK_KEY,
+    VTRUST,
 )
-_VRANK_KEY = (
-    f"{_CONSENT_DIGIT} + right('0000000000' + toString(1000000000 - "
-    "toInteger(round(round(vscore, 9) * 1000000000))), 10) "
-    "+ right('0000' + toString(9999 - vmet), 4) + l.id"
-)
-# Where the learner id starts in a rank key (1 + 10 + 4 characters before it).
-_ID_AT = "15"
 
 # The per-(learner, requirement) best values and their weighted sums; shared by both refreshes
 # so a posting's table and a learner's rows come from the same formula.
 _SCORE_ROWS = f"""
-WITH l, j, r, max(s.similarity * {_TRUST}) AS value, max(s.similarity * {_VTRUST}) AS vvalue
+WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
 WHERE value > 0
 WITH l, j,
      sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
@@ -54,8 +45,8 @@ WHERE total > 0
 WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
 CREATE (l)-[:MATCHES {{
   job: j.id, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
-  rankKey: {_RANK_KEY},
-  vrankKey: CASE WHEN vcount > 0 THEN {_VRANK_KEY} END
+  rankKey: {RANK_KEY},
+  vrankKey: CASE WHEN vcount > 0 THEN {VRANK_KEY} END
 }}]->(j)
 RETURN count(*) AS rows
 """
@@ -98,10 +89,10 @@ WHERE c.verdict IN $verdicts
 {_SCORE_ROWS}"""
 
 # A consent change: the learner's edges move between the discoverable and hidden key ranges.
-REKEY_LEARNERS = """
+REKEY_LEARNERS = f"""
 UNWIND $ids AS id
-MATCH (l:Learner {id: id})-[m:MATCHES]->(:JobPosting)
-WITH m, CASE WHEN l.discoverable THEN '1' ELSE '0' END AS digit
+MATCH (l:Learner {{id: id}})-[m:MATCHES]->(:JobPosting)
+WITH m, {CONSENT_DIGIT} AS digit
 SET m.rankKey = digit + substring(m.rankKey, 1),
     m.vrankKey = CASE WHEN m.vrankKey IS NULL THEN null ELSE digit + substring(m.vrankKey, 1) END
 """
@@ -143,60 +134,39 @@ RETURN count(DISTINCT c) AS expired
 # learners scoring at least the minimum are the keys in ['1', $upper): counted from the index,
 # with the rows before the page (for ranks), and the page read in index order (ORDER BY both
 # index properties, so the planner reads the index in order and stops after the page).
-RANKED_PAGE = f"""
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper
-  RETURN count(m) AS total
-}}
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey <= $from AND m.rankKey < $upper
-  RETURN count(m) AS before
-}}
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper
-  WITH m ORDER BY m.job, m.rankKey LIMIT $first
-  RETURN collect({{learner: substring(m.rankKey, {_ID_AT}), key: substring(m.rankKey, 1),
-                   score: m.score, met: m.met}}) AS page
-}}
-RETURN total, before, page
-"""
-
-VERIFIED_RANKED_PAGE = f"""
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper
-  RETURN count(m) AS total
-}}
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey <= $from AND m.vrankKey < $upper
-  RETURN count(m) AS before
-}}
-CALL () {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey > $from AND m.vrankKey < $upper
-  WITH m ORDER BY m.job, m.vrankKey LIMIT $first
-  RETURN collect({{learner: substring(m.vrankKey, {_ID_AT}), key: substring(m.vrankKey, 1),
-                   score: m.vscore, met: m.vmet}}) AS page
-}}
-RETURN total, before, page
-"""
-
-# The order key of a ranked row (a rank key without its consent digit): sorting by it is
-# sorting by round(score, 9) DESC, met DESC, learner id. $after is the order key of the last
-# row the client saw ('' for the first page).
-ORDER_KEY = (
-    "right('0000000000' + toString(1000000000 - toInteger(round(round(score, 9) * 1000000000)))"
-    ", 10) + right('0000' + toString(9999 - met), 4) + learner"
+# The verified-only ranking's properties are the default ones with a 'v' in front (vrankKey,
+# vscore, vmet), so both pages are one text, cut before each of those properties and joined
+# with '' (RANKED_PAGE) or 'v' (VERIFIED_RANKED_PAGE). Written out for the default ranking:
+#   CALL () { MATCH ()-[m:MATCHES]->() WHERE m.job = $job AND m.rankKey >= '1'
+#             AND m.rankKey < $upper RETURN count(m) AS total }
+#   CALL () { ... same, AND m.rankKey <= $from ... RETURN count(m) AS before }
+#   CALL () { ... WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper
+#             WITH m ORDER BY m.job, m.rankKey LIMIT $first
+#             RETURN collect({learner: substring(m.rankKey, 15), key: substring(m.rankKey, 1),
+#                             score: m.score, met: m.met}) AS page }
+#   RETURN total, before, page
+_OF_JOB = "\n  MATCH ()-[m:MATCHES]->()\n  WHERE m.job = $job AND m."
+_FROM_1 = "rankKey >= '1' AND m."
+_BELOW_UPPER = "rankKey < $upper\n"
+_TOTAL = f"\nCALL () {{{_OF_JOB}"
+_BEFORE = f"  RETURN count(m) AS total\n}}\nCALL () {{{_OF_JOB}"
+_UP_TO_FROM = "rankKey <= $from AND m."
+_ROWS = f"  RETURN count(m) AS before\n}}\nCALL () {{{_OF_JOB}"
+_AFTER_FROM = "rankKey > $from AND m."
+_ORDERED = "  WITH m ORDER BY m.job, m."
+_LIMITED = "rankKey LIMIT $first\n  RETURN collect({learner: substring(m."
+_KEY = f"rankKey, {ID_AT}), key: substring(m."
+_SCORE = "rankKey, 1),\n                   score: m."
+_MET = "score, met: m."
+_END = "met}) AS page\n}\nRETURN total, before, page\n"
+RANKED_PAGE = (
+    f"{_TOTAL}{_FROM_1}{_BELOW_UPPER}{_BEFORE}{_FROM_1}{_UP_TO_FROM}{_BELOW_UPPER}"
+    f"{_ROWS}{_AFTER_FROM}{_BELOW_UPPER}{_ORDERED}{_LIMITED}{_KEY}{_SCORE}{_MET}{_END}"
 )
-KEYSET_PAGE = """
-WITH collect({learner: learner, score: score, met: met, key: key}) AS ranked
-WITH ranked, [r IN ranked WHERE r.key > $after] AS rest
-RETURN size(ranked) AS total, size(ranked) - size(rest) AS before, rest[..$first] AS page
-"""
+VERIFIED_RANKED_PAGE = (
+    f"{_TOTAL}v{_FROM_1}v{_BELOW_UPPER}{_BEFORE}v{_FROM_1}v{_UP_TO_FROM}v{_BELOW_UPPER}"
+    f"{_ROWS}v{_AFTER_FROM}v{_BELOW_UPPER}{_ORDERED}v{_LIMITED}v{_KEY}v{_SCORE}v{_MET}v{_END}"
+)
 
 # Filters the keys do not order by (all required met, or no consent needed): the same filters,
 # order and page as RANK_CANDIDATES over the posting's stored values, one row per holder.
@@ -208,9 +178,7 @@ WITH l.id AS learner,
      CASE WHEN $verifiedOnly THEN m.vmet ELSE m.met END AS met
 WHERE round(score, 9) >= $minScore
   AND (NOT $allRequiredMet OR met = $requiredTotal)
-WITH learner, score, met, {ORDER_KEY} AS key
-ORDER BY key
-{KEYSET_PAGE}"""
+{RANKED_ROWS}"""
 
 # --- match events (domain/events.py): the consented rows a rebuild is about to replace and
 # the rows it made, read in the rebuild's own transaction ---------------------------------------

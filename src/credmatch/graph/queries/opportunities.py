@@ -10,7 +10,7 @@ match table's ``met`` count uses.
 
 from __future__ import annotations
 
-_TRUST_KEY = "toString(coalesce(c.verdict, '')) + '|' + toString(coalesce(c.issuerTrusted, false))"
+from credmatch.graph.queries.fragments import ISSUER_SKILL_URIS, MATCHED, TRUST
 
 # The learner's postings, closest first: the match table's order (score, then required met),
 # then the posting id.
@@ -28,10 +28,10 @@ LIMIT $first
 # the caller applies the remaining preferences (trust, hours, what the learner holds).
 DOOR_OPENERS = f"""
 MATCH (l:Learner {{id: $learner}})-[:MATCHES]->(j:JobPosting)-[:REQUIRES]->(r:Requirement)
-WHERE r.required AND coalesce(r.kind, 'skill') <> 'condition'
+WHERE r.required AND {MATCHED}
 OPTIONAL MATCH (r)-[s:SATISFIED_BY]->(:Achievement)<-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l)
 WHERE c.verdict IN $verdicts
-WITH l, j, r, max(coalesce(s.similarity * coalesce($trust[{_TRUST_KEY}], 0.0), 0.0)) AS value
+WITH l, j, r, max(coalesce(s.similarity * {TRUST}, 0.0)) AS value
 WHERE value < $gap
 MATCH (r)-[o:SATISFIED_BY]->(a:Achievement)
 WHERE o.similarity >= $minSimilarity
@@ -47,6 +47,6 @@ ORDER BY doors DESC, closes DESC, a.id
 LIMIT $candidates
 RETURN a {{.id, .name, .hours, .credits}} AS achievement, i {{.id, .name, .trusted}} AS issuer,
        doors, closes, jobs,
-       [(a)-[:ALIGNS_TO {{source: 'issuer'}}]->(k:Skill) | k.uri] AS skills,
+       {ISSUER_SKILL_URIS} AS skills,
        [(a)-[:STACKS_INTO]->(w:Achievement) | w.id] AS stacksInto
 """
