@@ -19,12 +19,12 @@ cross it is ranked live instead (``match.RANK_CANDIDATES``).
 
 from __future__ import annotations
 
-from credmatch.graph.queries.matches import _CONSENT_DIGIT, _ID_AT, _TRUST, _VTRUST
+from credmatch.graph.queries.fragments import CONSENT_DIGIT, ID_AT, TRUST, VTRUST
 
 # The per-(learner, requirement) aggregation of matches._SCORE_ROWS, up to the scores (a unit
 # test holds it a prefix of that text, so the two tables can never score differently).
 _SCORES = f"""
-WITH l, j, r, max(s.similarity * {_TRUST}) AS value, max(s.similarity * {_VTRUST}) AS vvalue
+WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
 WHERE value > 0
 WITH l, j,
      sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
@@ -55,8 +55,8 @@ WITH l, j, score, met, vscore, vmet, vcount, {_OKEY} AS okey, {_VOKEY} AS vokey
 _CREATE_ROW = f"""
 CREATE (l)-[:MATCHES {{
   job: j.id, score: x.score, met: x.met, vscore: x.vscore, vmet: x.vmet, vcount: x.vcount,
-  rankKey: {_CONSENT_DIGIT} + x.okey,
-  vrankKey: CASE WHEN x.vokey IS NOT NULL THEN {_CONSENT_DIGIT} + x.vokey END
+  rankKey: {CONSENT_DIGIT} + x.okey,
+  vrankKey: CASE WHEN x.vokey IS NOT NULL THEN {CONSENT_DIGIT} + x.vokey END
 }}]->(j)
 """
 
@@ -142,7 +142,7 @@ CALL (last) {{
   MATCH ()-[m:MATCHES]->()
   WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper AND m.rankKey <= last
   WITH m ORDER BY m.job, m.rankKey LIMIT $first
-  RETURN collect({{learner: substring(m.rankKey, {_ID_AT}), key: substring(m.rankKey, 1),
+  RETURN collect({{learner: substring(m.rankKey, {ID_AT}), key: substring(m.rankKey, 1),
                    score: m.score, met: m.met}}) AS page
 }}
 RETURN whole, counted, before, page, coalesce(j.matchesShown, 0) AS shown
@@ -167,7 +167,7 @@ CALL (last) {{
   MATCH ()-[m:MATCHES]->()
   WHERE m.job = $job AND m.vrankKey > $from AND m.vrankKey < $upper AND m.vrankKey <= last
   WITH m ORDER BY m.job, m.vrankKey LIMIT $first
-  RETURN collect({{learner: substring(m.vrankKey, {_ID_AT}), key: substring(m.vrankKey, 1),
+  RETURN collect({{learner: substring(m.vrankKey, {ID_AT}), key: substring(m.vrankKey, 1),
                    score: m.vscore, met: m.vmet}}) AS page
 }}
 RETURN whole, counted, before, page, coalesce(j.matchesVShown, 0) AS shown
