@@ -19,7 +19,14 @@ cross it is ranked live instead (``match.RANK_CANDIDATES``).
 
 from __future__ import annotations
 
-from credmatch.graph.queries.fragments import CONSENT_DIGIT, ID_AT, TRUST, VTRUST
+from credmatch.graph.queries.fragments import (
+    CONSENT_DIGIT,
+    ID_AT,
+    RANK_KEY,
+    TRUST,
+    VRANK_KEY,
+    VTRUST,
+)
 
 # The per-(learner, requirement) aggregation of matches._SCORE_ROWS, up to the scores (a unit
 # test holds it a prefix of that text, so the two tables can never score differently).
@@ -38,18 +45,10 @@ WHERE total > 0
 WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
 """
 
-# Order keys (matches.ORDER_KEY over the row's own values): a rank key without its consent digit.
-_OKEY = (
-    "right('0000000000' + toString(1000000000 - toInteger(round(round(score, 9) * 1000000000)))"
-    ", 10) + right('0000' + toString(9999 - met), 4) + l.id"
-)
-_VOKEY = (
-    "CASE WHEN vcount > 0 THEN right('0000000000' + toString(1000000000 - "
-    "toInteger(round(round(vscore, 9) * 1000000000))), 10) "
-    "+ right('0000' + toString(9999 - vmet), 4) + l.id END"
-)
+# Order keys: the row's rank key (fragments.RANK_KEY / VRANK_KEY) without its consent digit.
 _KEYED = f"""
-WITH l, j, score, met, vscore, vmet, vcount, {_OKEY} AS okey, {_VOKEY} AS vokey
+WITH l, j, score, met, vscore, vmet, vcount, substring({RANK_KEY}, 1) AS okey,
+     CASE WHEN vcount > 0 THEN substring({VRANK_KEY}, 1) END AS vokey
 """
 
 _CREATE_ROW = f"""
