@@ -50,6 +50,7 @@ from synthetic_graph import PASSWORD, bench_settings
 
 from credmatch.bootstrap import bootstrap
 from credmatch.domain.model import RequirementSpec
+from credmatch.domain.paging import encode_cursor
 from credmatch.embeddings import HashingEmbedder
 from credmatch.graph.launcher import Neo4jLauncher
 from credmatch.graph.store import GraphStore
@@ -95,6 +96,41 @@ ORDER BY r.position
 
 JOB_IDS = "MATCH (j:JobPosting) RETURN j.id AS id ORDER BY j.id"
 
+CANDIDATES_AFTER_QUERY = """
+query Deep($id: ID!, $first: Int!, $after: String!) {
+  candidates(jobId: $id, first: $first, after: $after) {
+    totalCount
+    edges { cursor node {
+      rank score requiredMet requiredTotal
+      learner { id displayName }
+      coverage { requirement { id } value met evidence { credentialId verdict similarity } }
+      gaps { id }
+    } }
+  }
+}
+"""
+
+SKILL_GAP_QUERY = """
+query Gap($learner: ID!, $job: ID!) {
+  skillGap(learnerId: $learner, jobId: $job) {
+    score
+    coverage { requirement { id } value met evidence { credentialId verdict similarity } }
+    gaps { id text }
+    recommendations { achievement { id name } closes { id } gapWeightClosed scoreGain }
+  }
+}
+"""
+
+# The order key of the consented row at 0-based position $skip of a posting's stored ranking
+# (to build a cursor that starts a page at that offset) and a few consented learners with
+# evidence for it (skillGap targets); both read the match table's rank-key index.
+KEY_AT = """
+MATCH ()-[m:MATCHES]->()
+WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < '2'
+WITH m ORDER BY m.job, m.rankKey SKIP $skip LIMIT $n
+RETURN substring(m.rankKey, 1) AS key, substring(m.rankKey, 15) AS learner
+"""
+
 
 @dataclass
 class Latency:
@@ -135,6 +171,10 @@ def rss_mb(pid: int | None) -> float | None:
     except FileNotFoundError:
         return None
     return None
+
+
+def _uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
 def free_port() -> int:
@@ -240,6 +280,70 @@ def http_call(client: httpx.AsyncClient, first: int) -> Call:
     return call
 
 
+def http_after_call(client: httpx.AsyncClient, first: int, cursors: dict[str, str]) -> Call:
+    """candidates from a cursor: a page starting at the bench's --offset."""
+
+    async def call(job_id: str) -> dict[str, Any]:
+        variables = {"id": job_id, "first": first, "after": cursors[job_id]}
+        resp = await client.post(
+            "/graphql", json={"query": CANDIDATES_AFTER_QUERY, "variables": variables}
+        )
+        resp.raise_for_status()
+        body: dict[str, Any] = resp.json()
+        if body.get("errors"):
+            raise RuntimeError(f"GraphQL errors for {job_id}: {body['errors']}")
+        return body
+
+    return call
+
+
+def http_gap_call(client: httpx.AsyncClient, holders: dict[str, list[str]], seed: int) -> Call:
+    """skillGap for a random consented holder of the posting (from its stored ranking)."""
+    rng = random.Random(seed)
+
+    async def call(job_id: str) -> dict[str, Any]:
+        variables = {"learner": rng.choice(holders[job_id]), "job": job_id}
+        payload = {"query": SKILL_GAP_QUERY, "variables": variables}
+        resp = await client.post("/graphql", json=payload)
+        resp.raise_for_status()
+        body: dict[str, Any] = resp.json()
+        if body.get("errors"):
+            raise RuntimeError(f"GraphQL errors for {job_id}: {body['errors']}")
+        return body
+
+    return call
+
+
+async def deep_cursors(
+    store: GraphStore, matcher: Matcher, jobs: Sequence[str], offset: int
+) -> dict[str, str]:
+    """A candidates cursor per posting that starts the page at rank offset + 1 (the API binds
+    cursors to the posting, filter and policy: the same matcher settings give the same)."""
+    cursors = {}
+    for job_id in jobs:
+        rows = await store.read(KEY_AT, {"job": job_id, "skip": offset - 1, "n": 1})
+        if rows:
+            job = await matcher.job(job_id)
+            bound = matcher.cursor_scope(CandidateFilter(), job, None, None, True)
+            cursors[job_id] = encode_cursor("candidates", bound, (rows[0]["key"],))
+    return cursors
+
+
+async def gap_holders(store: GraphStore, jobs: Sequence[str], n: int = 50) -> dict[str, list[str]]:
+    """Consented learners spread over each posting's stored ranking (every 100th row)."""
+    holders: dict[str, list[str]] = {}
+    for job_id in jobs:
+        ids = []
+        for k in range(n):
+            rows = await store.read(KEY_AT, {"job": job_id, "skip": k * 100, "n": 1})
+            if not rows:
+                break
+            ids.append(rows[0]["learner"])
+        if ids:
+            holders[job_id] = ids
+    return holders
+
+
 def start_api(
     bolt_uri: str, port: int, log: Path, src: Path = REPO / "src"
 ) -> subprocess.Popen[bytes]:
@@ -250,6 +354,9 @@ def start_api(
         "NEO4J_URI": bolt_uri,
         "NEO4J_PASSWORD": PASSWORD,
         "CREDMATCH_GRAPHIQL": "false",
+        # candidates and skillGap need neither the model nor the skill linker; warming them
+        # over the full ESCO taxonomy (1M graph) would take the API's CPU for minutes.
+        "CREDMATCH_WARM_MODEL": "false",
         # The per-key token bucket (20/s by default) would measure the limiter, not matching.
         "CREDMATCH_RATE_LIMIT_PER_S": "100000",
         "CREDMATCH_RATE_LIMIT_BURST": "100000",
@@ -289,7 +396,8 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
     home = Path(args.neo4j_home).resolve()
     if args.no_cache:  # every request ranks: for the API subprocess and the Bolt paths alike
         os.environ["CREDMATCH_RANKING_CACHE_SIZE"] = "0"
-    settings = bench_settings(home, args.port)
+    os.environ["CREDMATCH_MATCH_TABLE_DEPTH"] = str(args.depth)
+    settings = bench_settings(home, args.port, args.heap, args.pagecache)
     launcher = Neo4jLauncher(settings)
     launcher.start()
     neo4j_pid = launcher.status().pid
@@ -297,11 +405,17 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
     store = container.store
     matcher = container.matcher()
     policy = container.link_policy()
-    report: dict[str, Any] = {"neo4j_home": str(home), "ranking_cache": not args.no_cache}
+    report: dict[str, Any] = {"neo4j_home": str(home), "ranking_cache": not args.no_cache,
+                              "table_depth": args.depth}  # fmt: skip
     load_info = home / "bench-load.json"
     if load_info.is_file():
         report["graph"] = json.loads(load_info.read_text())["counts"]
     jobs = [r["id"] for r in await store.read(JOB_IDS)]
+    if args.jobs_file:  # only the postings whose tables were built (bench/match_depth.py)
+        jobs = json.loads(Path(args.jobs_file).read_text())["sample"]
+    cursors = await deep_cursors(store, matcher, jobs, args.offset)
+    holders = await gap_holders(store, jobs)
+    report["deep_jobs"] = len(cursors)
     key = await KeyService(store).create("recruiter", label="candidates benchmark")
 
     api_port = free_port()
@@ -323,24 +437,31 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
                 ),
                 "straightforward-bolt": straightforward(matcher, store, policy, args.first),
                 "live-bolt": live(matcher, args.first),
+                "deep-http": http_after_call(client, args.first, cursors),
+                "skillgap-http": http_gap_call(client, holders, args.seed),
             }
-            same = await same_ranking(
-                paths["product-bolt"], paths["straightforward-bolt"], jobs[: args.check_jobs]
-            )
-            report["same_top_page"] = f"{same[0]}/{same[1]} jobs"
-            same = await same_ranking(
-                paths["product-bolt"], paths["live-bolt"], jobs[: args.check_jobs]
-            )
-            report["live_same_top_page"] = f"{same[0]}/{same[1]} jobs"
+            path_jobs = {"deep-http": sorted(cursors), "skillgap-http": sorted(holders)}
+            for other, label in (("straightforward-bolt", "same_top_page"),
+                                 ("live-bolt", "live_same_top_page")):  # fmt: skip
+                if args.paths and other not in args.paths:
+                    continue
+                same = await same_ranking(
+                    paths["product-bolt"], paths[other], jobs[: args.check_jobs]
+                )
+                report[label] = f"{same[0]}/{same[1]} jobs"
             for name, call in paths.items():
                 if args.paths and name not in args.paths:
                     continue
-                lat = await sequential(call, jobs, args.requests, args.warmup, args.budget,
+                these = path_jobs.get(name, jobs)
+                if not these:
+                    continue
+                report.setdefault("uptime", {})[name] = _uptime()
+                lat = await sequential(call, these, args.requests, args.warmup, args.budget,
                                        args.seed)  # fmt: skip
                 print(f"{name}: sequential {asdict(lat)}", flush=True)
                 tput = []
                 for clients in args.concurrency:
-                    t = await concurrent(call, jobs, clients, args.duration, args.seed)
+                    t = await concurrent(call, these, clients, args.duration, args.seed)
                     print(f"{name}: {clients} clients {asdict(t)}", flush=True)
                     tput.append(asdict(t))
                 results[name] = {"sequential": asdict(lat), "concurrent": tput}
@@ -378,7 +499,14 @@ def main() -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="turn the ranked-page cache off (cold requests)"
     )
-    parser.add_argument("--paths", nargs="+", help="only these paths (default: all four)")
+    parser.add_argument("--paths", nargs="+", help="only these paths (default: all)")
+    parser.add_argument("--offset", type=int, default=10_000, help="deep-http starts here")
+    parser.add_argument(
+        "--depth", type=int, default=0, help="CREDMATCH_MATCH_TABLE_DEPTH for API and matcher"
+    )
+    parser.add_argument("--jobs-file", help="JSON with a 'sample' list of posting ids to query")
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="2g")
     parser.add_argument("--out", help="write the report as JSON here")
     parser.add_argument("--stop", action="store_true", help="stop Neo4j at the end")
     args = parser.parse_args()

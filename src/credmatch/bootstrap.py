@@ -221,7 +221,7 @@ def match_policy(s: Settings, verified_only: bool = False) -> MatchPolicy:
         unverifiable=s.unverifiable_weight,
         verified_only=verified_only,
     )
-    return MatchPolicy(gap_threshold=s.gap_threshold, trust=trust)
+    return MatchPolicy(gap_threshold=s.gap_threshold, trust=trust, table_depth=s.match_table_depth)
 
 
 def bootstrap(settings: Settings, embedder: Embedder | None = None) -> Container:

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     # How often the API expires credentials whose validUntil passed and refreshes the match
     # table (also done after every write and at start-up); 0: only then.
     match_refresh_interval_s: float = Field(default=300.0, ge=0)
+    # How many of a posting's best candidates the match table keeps, in each order (default
+    # and verifiedOnly); 0 keeps every learner with evidence (the table then grows as
+    # learners x postings). Pages past it, and filters it cannot answer, are ranked live.
+    match_table_depth: int = Field(default=0, ge=0)
     # The access log (who read which learner's evidence): how long events are kept, how often
     # the in-process buffer is written, the window within which one key's repeated reads of one
     # learner for one operation and posting are one event (with a count; 0: an event per read),

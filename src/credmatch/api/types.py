@@ -167,7 +167,13 @@ class MatchEdge:
 class MatchConnection:
     edges: list[MatchEdge]
     page_info: PageInfo
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many candidates pass the filter. Exact, except for a posting with "
+        "more candidates than the match table keeps (CREDMATCH_MATCH_TABLE_DEPTH) whose page "
+        "is read from the table while the filter reaches past it: then an estimate, the "
+        "consented candidates with evidence at the posting's last table rebuild (an "
+        "upper bound with minScore); pages past the table are ranked live and exact."
+    )
     requirements: list[Requirement]
 
 

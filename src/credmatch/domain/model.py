@@ -145,13 +145,18 @@ class TrustPolicy:
 
 @dataclass(frozen=True)
 class MatchPolicy:
-    """Knobs of one ranking query: the gap threshold and the trust weights."""
+    """Knobs of one ranking query: the gap threshold and the trust weights; and how many of
+    a posting's best rows its stored ranking keeps in each order (``table_depth``; 0 keeps
+    every learner with evidence)."""
 
     gap_threshold: float = 0.5
     trust: TrustPolicy = field(default_factory=TrustPolicy)
+    table_depth: int = 0
 
     def __post_init__(self) -> None:
         _check_unit(self.gap_threshold, "gap_threshold")
+        if self.table_depth < 0:
+            raise InputError(f"table_depth is {self.table_depth}; it must be 0 or more")
 
 
 @dataclass(frozen=True)

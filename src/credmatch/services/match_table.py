@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from credmatch.domain.events import ScoreChange, score_changes
 from credmatch.domain.model import MatchPolicy
 from credmatch.domain.scoring import trust_table
+from credmatch.graph.queries import match_depth as dq
 from credmatch.graph.queries import matches as q
 from credmatch.graph.queries import webhooks as wq
 from credmatch.graph.store import GraphStore, Record, Runner
@@ -84,6 +85,8 @@ def policy_id(policy: MatchPolicy) -> str:
             "trust": trust_table(default),
             "vtrust": trust_table(_verified_only(policy)),
             "gap": policy.gap_threshold,
+            # only when set, so whole tables keep the fingerprint they were made under
+            **({"depth": policy.table_depth} if policy.table_depth else {}),
         },
         sort_keys=True,
     )
@@ -98,15 +101,27 @@ def _params(policy: MatchPolicy) -> dict[str, Any]:
         "gap": policy.gap_threshold,
         "verdicts": list(COUNTED_VERDICTS),
         "policy": policy_id(policy),
+        "depth": policy.table_depth,
     }
+
+
+def job_steps(params: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The statements that rebuild one posting's table: whole, or its top slice."""
+    if params["depth"]:
+        return [(dq.CLAIM_JOB_TOP, params), (q.CLEAR_JOB, params), (dq.BUILD_JOB_TOP, params)]
+    return [(q.CLAIM_JOB, params), (q.CLEAR_JOB, params), (q.BUILD_JOB, params)]
+
+
+def learner_steps(params: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The statements that refresh a batch of learners' rows (``params["ids"]``)."""
+    build = dq.BUILD_LEARNERS_TOP if params["depth"] else q.BUILD_LEARNERS
+    return [(q.CLAIM_LEARNERS, params), (q.CLEAR_LEARNERS, params), (build, params)]
 
 
 async def refresh_job(store: GraphStore, job_id: str, policy: MatchPolicy) -> int:
     """Recompute one posting's whole table; returns the rows written."""
     params = {**_params(policy), "job": job_id}
-    results = await store.write_all(
-        [(q.CLAIM_JOB, params), (q.CLEAR_JOB, params), (q.BUILD_JOB, params)], bump=False
-    )
+    results = await store.write_all(job_steps(params), bump=False)
     return _rows(results[-1])
 
 
@@ -195,18 +210,12 @@ async def refresh_matches(
         jobs = await store.read(q.STALE_JOBS, {"policy": params["policy"], "limit": JOB_BATCH})
         for row in jobs:
             job = {**params, "job": row["id"]}
-            steps = [(q.CLAIM_JOB, job), (q.CLEAR_JOB, job), (q.BUILD_JOB, job)]
-            await _rebuild(store, done, steps, (q.JOB_SCORES, job), watch)
+            await _rebuild(store, done, job_steps(job), (q.JOB_SCORES, job), watch)
             done.jobs += 1
         learners = await store.read(q.STALE_LEARNERS, {"limit": LEARNER_BATCH})
         if learners:
             batch = {**params, "ids": [r["id"] for r in learners]}
-            steps = [
-                (q.CLAIM_LEARNERS, batch),
-                (q.CLEAR_LEARNERS, batch),
-                (q.BUILD_LEARNERS, batch),
-            ]
-            await _rebuild(store, done, steps, (q.LEARNER_SCORES, batch), watch)
+            await _rebuild(store, done, learner_steps(batch), (q.LEARNER_SCORES, batch), watch)
             done.learners += len(learners)
         if not jobs and not learners:
             return done

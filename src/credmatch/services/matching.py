@@ -37,6 +37,7 @@ from credmatch.domain.paging import (
 from credmatch.domain.scoring import score_candidate, trust_table
 from credmatch.errors import InputError, NotFoundError
 from credmatch.graph.queries import match as q
+from credmatch.graph.queries import match_depth as dq
 from credmatch.graph.queries import matches as mq
 from credmatch.graph.store import GraphStore
 from credmatch.services.match_table import COUNTED_VERDICTS, policy_id
@@ -305,16 +306,10 @@ class Matcher:
             "first": first,
             "consentRequired": consent_required,
         }
+        row = None
         if job is not None and self._stored(job, flt, learners):
-            if consent_required and not flt.all_required_met:
-                query = mq.VERIFIED_RANKED_PAGE if flt.verified_only else mq.RANKED_PAGE
-                keyed = {"job": job.id, "upper": rank_key_bound(flt.min_score)}
-                row = await self._ranked_page(query, {**keyed, "from": "1" + after_key,
-                                                      "first": first}, job.version)  # fmt: skip
-            else:
-                stored = {**page_params, "job": job.id, "verifiedOnly": flt.verified_only}
-                row = await self._ranked_page(mq.RANK_FROM_MATCHES, stored, job.version)
-        else:
+            row = await self._table_row(job, flt, page_params, consent_required)
+        if row is None:
             live = {
                 **page_params,
                 **self._params(flt, learners, consent_required),
@@ -347,6 +342,33 @@ class Matcher:
         result.cursors = [encode_cursor(_KIND, bound, k) for k in keys]
         result.ranking_scores = {r["learner"]: r["score"] for r in row["page"]}
         return result
+
+    async def _table_row(
+        self,
+        job: JobView,
+        flt: CandidateFilter,
+        page_params: dict[str, Any],
+        consent_required: bool,
+    ) -> dict[str, Any] | None:
+        """The page from the posting's match table, or None when the table cannot answer it
+        (a table cut at ``table_depth`` and a page past its floor, or a filter whose rows may
+        lie past it): the caller then ranks live."""
+        depth = self._policy.table_depth
+        if consent_required and not flt.all_required_met:
+            keyed = {"job": job.id, "upper": rank_key_bound(flt.min_score),
+                     "from": "1" + page_params["after"], "first": page_params["first"]}  # fmt: skip
+            if not depth:
+                query = mq.VERIFIED_RANKED_PAGE if flt.verified_only else mq.RANKED_PAGE
+                return await self._ranked_page(query, keyed, job.version)
+            query = dq.VERIFIED_RANKED_PAGE_TOP if flt.verified_only else dq.RANKED_PAGE_TOP
+            row = await self._ranked_page(query, keyed, job.version)
+            return bounded_page(row, page_params["first"])
+        if depth:
+            cut = await self._store.read(dq.TABLE_CUT, {"job": job.id})
+            if cut and cut[0]["vcut" if flt.verified_only else "cut"]:
+                return None
+        stored = {**page_params, "job": job.id, "verifiedOnly": flt.verified_only}
+        return await self._ranked_page(mq.RANK_FROM_MATCHES, stored, job.version)
 
     async def _explain(
         self,
@@ -537,6 +559,22 @@ def offer_from_row(
 
 
 _KIND = "candidates"
+
+
+def bounded_page(row: dict[str, Any], first: int) -> dict[str, Any] | None:
+    """A page read from a table cut at its depth (queries/match_depth.py), or None when it
+    would cross the floor. Its total is exact when every passing learner is within the
+    table (``whole``); otherwise an estimate: the consented learners with evidence at the
+    posting's last rebuild (exact until the next write; with minScore, an upper bound), and
+    always more than the rows up to this page, since learners past the floor may pass (the
+    next page, ranked live, tells)."""
+    page, before = row["page"], int(row["before"])
+    if row["whole"]:
+        return {"total": int(row["counted"]), "before": before, "page": page}
+    if len(page) < first:
+        return None
+    total = max(int(row["shown"]), before + len(page) + 1)
+    return {"total": total, "before": before, "page": page}
 
 
 def _after_key(key: tuple[str | int, ...]) -> str:

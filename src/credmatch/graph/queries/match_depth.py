@@ -1,0 +1,180 @@
+"""Cypher for a match table that keeps each posting's top slice (CREDMATCH_MATCH_TABLE_DEPTH).
+
+The whole table (``matches.py``) holds one edge per (learner with evidence, posting): it grows
+as learners x postings. With a depth K, a posting's rebuild keeps the K best rows in the
+default order and the K best in the verified-only order (order keys: rank keys without their
+consent digit, so hidden learners count too and a consent change moves no row in or out), and
+records on the posting the order key of the K-th row of each order (``matchesFloor``,
+``matchesVFloor``; absent when the posting has K rows or fewer in that order: then its table
+is whole). The invariant every reader relies on: **every learner whose order key is at or
+before the floor has a row**. A learner refresh keeps it by writing a row only when the
+learner's new key is at or before a floor (or the posting's table is whole); a learner who
+falls behind the floor loses the row, as the invariant allows. The consented learners with
+evidence at the rebuild are counted too (``matchesShown``, ``matchesVShown``): the estimate
+``totalCount`` gives where the table cannot count exactly.
+
+Readers bound every read by the floor: a page that ends before it is exact; a page that would
+cross it is ranked live instead (``match.RANK_CANDIDATES``).
+"""
+
+from __future__ import annotations
+
+from credmatch.graph.queries.fragments import (
+    CONSENT_DIGIT,
+    ID_AT,
+    RANK_KEY,
+    TRUST,
+    VRANK_KEY,
+    VTRUST,
+)
+
+# The per-(learner, requirement) aggregation of matches._SCORE_ROWS, up to the scores (a unit
+# test holds it a prefix of that text, so the two tables can never score differently).
+_SCORES = f"""
+WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
+WHERE value > 0
+WITH l, j,
+     sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
+     sum(CASE WHEN r.required AND value >= $gap THEN 1 ELSE 0 END) AS met,
+     sum(CASE WHEN r.required AND vvalue >= $gap THEN 1 ELSE 0 END) AS vmet,
+     sum(CASE WHEN vvalue > 0 THEN 1 ELSE 0 END) AS vcount
+WITH l, j, wsum, vwsum, met, vmet, vcount,
+     reduce(t = 0.0, w IN COLLECT {{ MATCH (j)-[:REQUIRES]->(x:Requirement) RETURN x.weight }}
+            | t + w) AS total
+WHERE total > 0
+WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
+"""
+
+# Order keys: the row's rank key (fragments.RANK_KEY / VRANK_KEY) without its consent digit.
+_KEYED = f"""
+WITH l, j, score, met, vscore, vmet, vcount, substring({RANK_KEY}, 1) AS okey,
+     CASE WHEN vcount > 0 THEN substring({VRANK_KEY}, 1) END AS vokey
+"""
+
+_CREATE_ROW = f"""
+CREATE (l)-[:MATCHES {{
+  job: j.id, score: x.score, met: x.met, vscore: x.vscore, vmet: x.vmet, vcount: x.vcount,
+  rankKey: {CONSENT_DIGIT} + x.okey,
+  vrankKey: CASE WHEN x.vokey IS NOT NULL THEN {CONSENT_DIGIT} + x.vokey END
+}}]->(j)
+"""
+
+# --- one posting: its top $depth rows in each order -------------------------------------------
+
+CLAIM_JOB_TOP = """
+MATCH (j:JobPosting {id: $job})
+REMOVE j.matchesStale, j.matchesFloor, j.matchesVFloor
+SET j.matchesPolicy = $policy, j.matchesShown = 0, j.matchesVShown = 0
+"""
+
+# Rows sorted by order key get their rank in the default order; re-sorted by verified order key
+# (nulls last), their rank there; a row is kept when either rank is below $depth.
+BUILD_JOB_TOP = f"""
+MATCH (j:JobPosting {{id: $job}})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
+      <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+WHERE c.verdict IN $verdicts
+{_SCORES}{_KEYED}
+ORDER BY okey
+WITH j, collect({{l: l, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
+                 okey: okey, vokey: vokey, shown: coalesce(l.discoverable, false)}}) AS rows
+WITH j, rows, size(rows) AS n,
+     size([x IN rows WHERE x.shown]) AS shown,
+     size([x IN rows WHERE x.shown AND x.vokey IS NOT NULL]) AS vshown,
+     size([x IN rows WHERE x.vokey IS NOT NULL]) AS nv
+UNWIND range(0, n - 1) AS rank
+WITH j, n, nv, shown, vshown, rows[rank] AS x, rank
+ORDER BY x.vokey
+WITH j, n, nv, shown, vshown, collect({{x: x, rank: rank}}) AS vrows
+UNWIND range(0, n - 1) AS vrank
+WITH j, n, nv, shown, vshown, vrows[vrank].x AS x, vrows[vrank].rank AS rank, vrank
+WHERE rank < $depth OR (x.vokey IS NOT NULL AND vrank < $depth)
+WITH j, n, nv, shown, vshown, x, rank, vrank, x.l AS l
+{_CREATE_ROW}
+WITH j, n, nv, shown, vshown, count(*) AS rows,
+     max(CASE WHEN rank = $depth - 1 THEN x.okey END) AS floor,
+     max(CASE WHEN vrank = $depth - 1 AND x.vokey IS NOT NULL THEN x.vokey END) AS vfloor
+SET j.matchesFloor = CASE WHEN n > $depth THEN floor END,
+    j.matchesVFloor = CASE WHEN nv > $depth THEN vfloor END,
+    j.matchesShown = shown, j.matchesVShown = vshown
+RETURN rows
+"""
+
+# --- a batch of learners: rows only where the posting's invariant needs them -----------------
+
+BUILD_LEARNERS_TOP = f"""
+UNWIND $ids AS id
+MATCH (l:Learner {{id: id}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
+      <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
+WHERE c.verdict IN $verdicts
+{_SCORES}{_KEYED}
+WITH l, j, {{score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount, okey: okey,
+            vokey: vokey}} AS x
+WHERE j.matchesFloor IS NULL OR x.okey <= j.matchesFloor
+   OR (x.vokey IS NOT NULL AND (j.matchesVFloor IS NULL OR x.vokey <= j.matchesVFloor))
+{_CREATE_ROW}
+RETURN count(*) AS rows
+"""
+
+# --- reading one posting's ranking, bounded by its floor --------------------------------------
+
+# As matches.RANKED_PAGE (and VERIFIED_RANKED_PAGE), every read bounded by ``last``: the key
+# the table is whole up to ($from and $upper as there). ``whole`` says whether every passing
+# learner's key is at or before it (then ``counted`` is the exact total); otherwise ``shown``
+# (the rebuild's count of consented learners with evidence) is the estimate. A page shorter
+# than $first that is not ``whole`` would cross the floor: the caller ranks it live.
+RANKED_PAGE_TOP = f"""
+MATCH (j:JobPosting {{id: $job}})
+WITH j, CASE WHEN j.matchesFloor IS NULL THEN '2' ELSE '1' + j.matchesFloor END AS last
+WITH j, last, j.matchesFloor IS NULL OR last >= $upper AS whole
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper AND m.rankKey <= last
+  RETURN count(m) AS counted
+}}
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey <= $from AND m.rankKey < $upper
+    AND m.rankKey <= last
+  RETURN count(m) AS before
+}}
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper AND m.rankKey <= last
+  WITH m ORDER BY m.job, m.rankKey LIMIT $first
+  RETURN collect({{learner: substring(m.rankKey, {ID_AT}), key: substring(m.rankKey, 1),
+                   score: m.score, met: m.met}}) AS page
+}}
+RETURN whole, counted, before, page, coalesce(j.matchesShown, 0) AS shown
+"""
+
+VERIFIED_RANKED_PAGE_TOP = f"""
+MATCH (j:JobPosting {{id: $job}})
+WITH j, CASE WHEN j.matchesVFloor IS NULL THEN '2' ELSE '1' + j.matchesVFloor END AS last
+WITH j, last, j.matchesVFloor IS NULL OR last >= $upper AS whole
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper AND m.vrankKey <= last
+  RETURN count(m) AS counted
+}}
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey <= $from AND m.vrankKey < $upper
+    AND m.vrankKey <= last
+  RETURN count(m) AS before
+}}
+CALL (last) {{
+  MATCH ()-[m:MATCHES]->()
+  WHERE m.job = $job AND m.vrankKey > $from AND m.vrankKey < $upper AND m.vrankKey <= last
+  WITH m ORDER BY m.job, m.vrankKey LIMIT $first
+  RETURN collect({{learner: substring(m.vrankKey, {ID_AT}), key: substring(m.vrankKey, 1),
+                   score: m.vscore, met: m.vmet}}) AS page
+}}
+RETURN whole, counted, before, page, coalesce(j.matchesVShown, 0) AS shown
+"""
+
+# Whether a posting's table is cut in either order (then filters the keys do not order by are
+# ranked live: their rows may lie beyond the floor).
+TABLE_CUT = """
+MATCH (j:JobPosting {id: $job})
+RETURN j.matchesFloor IS NOT NULL AS cut, j.matchesVFloor IS NOT NULL AS vcut
+"""
