@@ -21,7 +21,7 @@ from credmatch.domain.model import MatchPolicy
 from credmatch.graph.queries import match as q
 from credmatch.graph.queries import match_depth as dq
 from credmatch.graph.queries import matches as mq
-from credmatch.graph.queries.fragments import RANK_KEY, VRANK_KEY
+from credmatch.graph.queries.fragments import RANK_KEY, SCORE_VALUES, VRANK_KEY
 from credmatch.graph.store import GraphStore
 from credmatch.services.match_table import policy_id, refresh_matches
 from credmatch.services.matching import CandidateFilter, CandidatePage, Matcher
@@ -198,6 +198,7 @@ def test_withdrawn_consent_is_never_served_from_a_cut_table(seeded: Seeded) -> N
 
 
 def test_the_cut_tables_scores_and_keys_come_from_the_whole_tables_formula() -> None:
-    assert mq._SCORE_ROWS.startswith(dq._SCORES)
+    assert mq._SCORE_ROWS.startswith(SCORE_VALUES)
+    assert SCORE_VALUES in dq.BUILD_JOB_TOP and SCORE_VALUES in dq.BUILD_LEARNERS_TOP
     assert f"substring({RANK_KEY}, 1) AS okey" in dq._KEYED
     assert f"substring({VRANK_KEY}, 1) END AS vokey" in dq._KEYED

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from credmatch.graph.queries import fragments as f
-from credmatch.graph.queries import link, match, matches, opportunities
+from credmatch.graph.queries import link, match, match_depth, matches, opportunities
 
 QUERIES = Path(__file__).resolve().parents[2] / "src" / "credmatch" / "graph" / "queries"
 
@@ -21,6 +21,7 @@ ONCE = [
     "THEN '1' ELSE '0'",
     "1000000000",
     "toString(9999 -",
+    "sum(r.weight * value)",
 ]
 
 
@@ -39,6 +40,19 @@ def test_the_verified_page_is_the_default_page_over_the_verified_properties() ->
     assert expected == matches.VERIFIED_RANKED_PAGE
     assert matches.RANKED_PAGE.count("m.rankKey") == 10
     assert "m.vrankKey" not in matches.RANKED_PAGE
+
+
+def test_the_cut_tables_verified_page_is_its_default_page_over_the_verified_properties() -> None:
+    expected = (
+        match_depth.RANKED_PAGE_TOP.replace("rankKey", "vrankKey")
+        .replace("m.score", "m.vscore")
+        .replace("m.met", "m.vmet")
+        .replace("j.matchesFloor", "j.matchesVFloor")
+        .replace("j.matchesShown", "j.matchesVShown")
+    )
+    assert expected == match_depth.VERIFIED_RANKED_PAGE_TOP
+    assert match_depth.RANKED_PAGE_TOP.count("m.rankKey") == 13
+    assert "m.vrankKey" not in match_depth.RANKED_PAGE_TOP
 
 
 def test_rank_keys_differ_only_in_the_values_they_key() -> None:

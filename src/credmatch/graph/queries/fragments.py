@@ -28,6 +28,28 @@ TRUST_KEY = "toString(coalesce(c.verdict, '')) + '|' + toString(coalesce(c.issue
 TRUST = f"coalesce($trust[{TRUST_KEY}], 0.0)"
 VTRUST = f"coalesce($vtrust[{TRUST_KEY}], 0.0)"
 
+# --- scoring a (learner, posting) -----------------------------------------------------------
+
+# From rows (l, j, r, s, c) of counted evidence to one row per (learner, posting): the best
+# value per requirement under each trust table, their weighted sums over the posting's total
+# weight, the required-met counts (value at least $gap) and how many requirements have verified
+# evidence: (l, j, score, met, vscore, vmet, vcount). The match table's rebuilds, whole
+# (matches.py) and cut (match_depth.py), both score with it.
+SCORE_VALUES = f"""
+WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
+WHERE value > 0
+WITH l, j,
+     sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
+     sum(CASE WHEN r.required AND value >= $gap THEN 1 ELSE 0 END) AS met,
+     sum(CASE WHEN r.required AND vvalue >= $gap THEN 1 ELSE 0 END) AS vmet,
+     sum(CASE WHEN vvalue > 0 THEN 1 ELSE 0 END) AS vcount
+WITH l, j, wsum, vwsum, met, vmet, vcount,
+     reduce(t = 0.0, w IN COLLECT {{ MATCH (j)-[:REQUIRES]->(x:Requirement) RETURN x.weight }}
+            | t + w) AS total
+WHERE total > 0
+WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
+"""
+
 # --- filters on counted evidence (live ranking and its explanation) --------------------------
 
 # Credential `c` of learner `l` counts: its verdict is one the policy counts, and the learner

@@ -23,27 +23,9 @@ from credmatch.graph.queries.fragments import (
     CONSENT_DIGIT,
     ID_AT,
     RANK_KEY,
-    TRUST,
+    SCORE_VALUES,
     VRANK_KEY,
-    VTRUST,
 )
-
-# The per-(learner, requirement) aggregation of matches._SCORE_ROWS, up to the scores (a unit
-# test holds it a prefix of that text, so the two tables can never score differently).
-_SCORES = f"""
-WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
-WHERE value > 0
-WITH l, j,
-     sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
-     sum(CASE WHEN r.required AND value >= $gap THEN 1 ELSE 0 END) AS met,
-     sum(CASE WHEN r.required AND vvalue >= $gap THEN 1 ELSE 0 END) AS vmet,
-     sum(CASE WHEN vvalue > 0 THEN 1 ELSE 0 END) AS vcount
-WITH l, j, wsum, vwsum, met, vmet, vcount,
-     reduce(t = 0.0, w IN COLLECT {{ MATCH (j)-[:REQUIRES]->(x:Requirement) RETURN x.weight }}
-            | t + w) AS total
-WHERE total > 0
-WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
-"""
 
 # Order keys: the row's rank key (fragments.RANK_KEY / VRANK_KEY) without its consent digit.
 _KEYED = f"""
@@ -73,7 +55,7 @@ BUILD_JOB_TOP = f"""
 MATCH (j:JobPosting {{id: $job}})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
       <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
 WHERE c.verdict IN $verdicts
-{_SCORES}{_KEYED}
+{SCORE_VALUES}{_KEYED}
 ORDER BY okey
 WITH j, collect({{l: l, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
                  okey: okey, vokey: vokey, shown: coalesce(l.discoverable, false)}}) AS rows
@@ -106,7 +88,7 @@ UNWIND $ids AS id
 MATCH (l:Learner {{id: id}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
       <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
 WHERE c.verdict IN $verdicts
-{_SCORES}{_KEYED}
+{SCORE_VALUES}{_KEYED}
 WITH l, j, {{score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount, okey: okey,
             vokey: vokey}} AS x
 WHERE j.matchesFloor IS NULL OR x.okey <= j.matchesFloor
@@ -122,55 +104,55 @@ RETURN count(*) AS rows
 # learner's key is at or before it (then ``counted`` is the exact total); otherwise ``shown``
 # (the rebuild's count of consented learners with evidence) is the estimate. A page shorter
 # than $first that is not ``whole`` would cross the floor: the caller ranks it live.
-RANKED_PAGE_TOP = f"""
-MATCH (j:JobPosting {{id: $job}})
-WITH j, CASE WHEN j.matchesFloor IS NULL THEN '2' ELSE '1' + j.matchesFloor END AS last
-WITH j, last, j.matchesFloor IS NULL OR last >= $upper AS whole
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey < $upper AND m.rankKey <= last
-  RETURN count(m) AS counted
-}}
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey >= '1' AND m.rankKey <= $from AND m.rankKey < $upper
-    AND m.rankKey <= last
-  RETURN count(m) AS before
-}}
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.rankKey > $from AND m.rankKey < $upper AND m.rankKey <= last
-  WITH m ORDER BY m.job, m.rankKey LIMIT $first
-  RETURN collect({{learner: substring(m.rankKey, {ID_AT}), key: substring(m.rankKey, 1),
-                   score: m.score, met: m.met}}) AS page
-}}
-RETURN whole, counted, before, page, coalesce(j.matchesShown, 0) AS shown
-"""
-
-VERIFIED_RANKED_PAGE_TOP = f"""
-MATCH (j:JobPosting {{id: $job}})
-WITH j, CASE WHEN j.matchesVFloor IS NULL THEN '2' ELSE '1' + j.matchesVFloor END AS last
-WITH j, last, j.matchesVFloor IS NULL OR last >= $upper AS whole
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey < $upper AND m.vrankKey <= last
-  RETURN count(m) AS counted
-}}
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey >= '1' AND m.vrankKey <= $from AND m.vrankKey < $upper
-    AND m.vrankKey <= last
-  RETURN count(m) AS before
-}}
-CALL (last) {{
-  MATCH ()-[m:MATCHES]->()
-  WHERE m.job = $job AND m.vrankKey > $from AND m.vrankKey < $upper AND m.vrankKey <= last
-  WITH m ORDER BY m.job, m.vrankKey LIMIT $first
-  RETURN collect({{learner: substring(m.vrankKey, {ID_AT}), key: substring(m.vrankKey, 1),
-                   score: m.vscore, met: m.vmet}}) AS page
-}}
-RETURN whole, counted, before, page, coalesce(j.matchesVShown, 0) AS shown
-"""
+# As there, the verified-only page is the default one with its properties renamed (rankKey,
+# score, met -> vrankKey, vscore, vmet; matchesFloor, matchesShown -> matchesVFloor,
+# matchesVShown), so both are one text cut where a 'v' or 'V' goes. Written out by default:
+#   MATCH (j:JobPosting {id: $job})
+#   WITH j, CASE WHEN j.matchesFloor IS NULL THEN '2' ELSE '1' + j.matchesFloor END AS last
+#   WITH j, last, j.matchesFloor IS NULL OR last >= $upper AS whole
+#   CALL (last) { MATCH ()-[m:MATCHES]->() WHERE m.job = $job AND m.rankKey >= '1'
+#                 AND m.rankKey < $upper AND m.rankKey <= last RETURN count(m) AS counted }
+#   CALL (last) { ... same, AND m.rankKey <= $from ... RETURN count(m) AS before }
+#   CALL (last) { ... m.rankKey > $from AND m.rankKey < $upper AND m.rankKey <= last
+#                 WITH m ORDER BY m.job, m.rankKey LIMIT $first
+#                 RETURN collect({learner: substring(m.rankKey, 15), key: substring(m.rankKey, 1),
+#                                 score: m.score, met: m.met}) AS page }
+#   RETURN whole, counted, before, page, coalesce(j.matchesShown, 0) AS shown
+_JOB = "\nMATCH (j:JobPosting {id: $job})\nWITH j, CASE WHEN j.matches"
+_FLOOR_NULL = "Floor IS NULL THEN '2' ELSE '1' + j.matches"
+_LAST = "Floor END AS last\nWITH j, last, j.matches"
+_WHOLE = "Floor IS NULL OR last >= $upper AS whole"
+_IN_TABLE = "\nCALL (last) {\n  MATCH ()-[m:MATCHES]->()\n  WHERE m.job = $job AND m."
+_FROM_1 = "rankKey >= '1' AND m."
+_BELOW_UPPER = "rankKey < $upper"
+_TO_LAST = " AND m."
+_LAST_END = "rankKey <= last\n"
+_COUNTED = "  RETURN count(m) AS counted\n}"
+_UP_TO_FROM = "rankKey <= $from AND m."
+_WRAP = "\n    AND m."
+_BEFORE = "  RETURN count(m) AS before\n}"
+_AFTER_FROM = "rankKey > $from AND m."
+_ORDERED = "  WITH m ORDER BY m.job, m."
+_LIMITED = "rankKey LIMIT $first\n  RETURN collect({learner: substring(m."
+_KEY = f"rankKey, {ID_AT}), key: substring(m."
+_SCORE = "rankKey, 1),\n                   score: m."
+_MET = "score, met: m."
+_PAGE = "met}) AS page\n}\nRETURN whole, counted, before, page, coalesce(j.matches"
+_SHOWN = "Shown, 0) AS shown\n"
+RANKED_PAGE_TOP = (
+    f"{_JOB}{_FLOOR_NULL}{_LAST}{_WHOLE}"
+    f"{_IN_TABLE}{_FROM_1}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}{_COUNTED}"
+    f"{_IN_TABLE}{_FROM_1}{_UP_TO_FROM}{_BELOW_UPPER}{_WRAP}{_LAST_END}{_BEFORE}"
+    f"{_IN_TABLE}{_AFTER_FROM}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}"
+    f"{_ORDERED}{_LIMITED}{_KEY}{_SCORE}{_MET}{_PAGE}{_SHOWN}"
+)
+VERIFIED_RANKED_PAGE_TOP = (
+    f"{_JOB}V{_FLOOR_NULL}V{_LAST}V{_WHOLE}"
+    f"{_IN_TABLE}v{_FROM_1}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}{_COUNTED}"
+    f"{_IN_TABLE}v{_FROM_1}v{_UP_TO_FROM}v{_BELOW_UPPER}{_WRAP}v{_LAST_END}{_BEFORE}"
+    f"{_IN_TABLE}v{_AFTER_FROM}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}"
+    f"{_ORDERED}v{_LIMITED}v{_KEY}v{_SCORE}v{_MET}v{_PAGE}V{_SHOWN}"
+)
 
 # Whether a posting's table is cut in either order (then filters the keys do not order by are
 # ranked live: their rows may lie beyond the floor).

@@ -23,27 +23,13 @@ from credmatch.graph.queries.fragments import (
     ID_AT,
     RANK_KEY,
     RANKED_ROWS,
-    TRUST,
+    SCORE_VALUES,
     VRANK_KEY,
-    VTRUST,
 )
 
 # The per-(learner, requirement) best values and their weighted sums; shared by both refreshes
 # so a posting's table and a learner's rows come from the same formula.
-_SCORE_ROWS = f"""
-WITH l, j, r, max(s.similarity * {TRUST}) AS value, max(s.similarity * {VTRUST}) AS vvalue
-WHERE value > 0
-WITH l, j,
-     sum(r.weight * value) AS wsum, sum(r.weight * vvalue) AS vwsum,
-     sum(CASE WHEN r.required AND value >= $gap THEN 1 ELSE 0 END) AS met,
-     sum(CASE WHEN r.required AND vvalue >= $gap THEN 1 ELSE 0 END) AS vmet,
-     sum(CASE WHEN vvalue > 0 THEN 1 ELSE 0 END) AS vcount
-WITH l, j, wsum, vwsum, met, vmet, vcount,
-     reduce(t = 0.0, w IN COLLECT {{ MATCH (j)-[:REQUIRES]->(x:Requirement) RETURN x.weight }}
-            | t + w) AS total
-WHERE total > 0
-WITH l, j, wsum / total AS score, met, vwsum / total AS vscore, vmet, vcount
-CREATE (l)-[:MATCHES {{
+_SCORE_ROWS = f"""{SCORE_VALUES}CREATE (l)-[:MATCHES {{
   job: j.id, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
   rankKey: {RANK_KEY},
   vrankKey: CASE WHEN vcount > 0 THEN {VRANK_KEY} END
