@@ -30,6 +30,20 @@ VTRUST = f"coalesce($vtrust[{TRUST_KEY}], 0.0)"
 
 # --- scoring a (learner, posting) -----------------------------------------------------------
 
+# The counted evidence the match table scores, as rows (l, j, r, s, c): every holder of posting
+# $job's linked achievements, or every posting linked to what the learners $ids hold.
+JOB_EVIDENCE = """
+MATCH (j:JobPosting {id: $job})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
+      <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
+WHERE c.verdict IN $verdicts
+"""
+LEARNER_EVIDENCE = """
+UNWIND $ids AS id
+MATCH (l:Learner {id: id})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
+      <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
+WHERE c.verdict IN $verdicts
+"""
+
 # From rows (l, j, r, s, c) of counted evidence to one row per (learner, posting): the best
 # value per requirement under each trust table, their weighted sums over the posting's total
 # weight, the required-met counts (value at least $gap) and how many requirements have verified

@@ -22,6 +22,8 @@ from __future__ import annotations
 from credmatch.graph.queries.fragments import (
     CONSENT_DIGIT,
     ID_AT,
+    JOB_EVIDENCE,
+    LEARNER_EVIDENCE,
     RANK_KEY,
     SCORE_VALUES,
     VRANK_KEY,
@@ -51,11 +53,7 @@ SET j.matchesPolicy = $policy, j.matchesShown = 0, j.matchesVShown = 0
 
 # Rows sorted by order key get their rank in the default order; re-sorted by verified order key
 # (nulls last), their rank there; a row is kept when either rank is below $depth.
-BUILD_JOB_TOP = f"""
-MATCH (j:JobPosting {{id: $job}})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
-      <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
-WHERE c.verdict IN $verdicts
-{SCORE_VALUES}{_KEYED}
+BUILD_JOB_TOP = f"""{JOB_EVIDENCE}{SCORE_VALUES}{_KEYED}
 ORDER BY okey
 WITH j, collect({{l: l, score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount,
                  okey: okey, vokey: vokey, shown: coalesce(l.discoverable, false)}}) AS rows
@@ -83,12 +81,7 @@ RETURN rows
 
 # --- a batch of learners: rows only where the posting's invariant needs them -----------------
 
-BUILD_LEARNERS_TOP = f"""
-UNWIND $ids AS id
-MATCH (l:Learner {{id: id}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
-      <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
-WHERE c.verdict IN $verdicts
-{SCORE_VALUES}{_KEYED}
+BUILD_LEARNERS_TOP = f"""{LEARNER_EVIDENCE}{SCORE_VALUES}{_KEYED}
 WITH l, j, {{score: score, met: met, vscore: vscore, vmet: vmet, vcount: vcount, okey: okey,
             vokey: vokey}} AS x
 WHERE j.matchesFloor IS NULL OR x.okey <= j.matchesFloor

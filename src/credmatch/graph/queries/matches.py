@@ -21,6 +21,8 @@ from __future__ import annotations
 from credmatch.graph.queries.fragments import (
     CONSENT_DIGIT,
     ID_AT,
+    JOB_EVIDENCE,
+    LEARNER_EVIDENCE,
     RANK_KEY,
     RANKED_ROWS,
     SCORE_VALUES,
@@ -47,11 +49,7 @@ SET j.matchesPolicy = $policy
 
 CLEAR_JOB = "MATCH (:JobPosting {id: $job})<-[m:MATCHES]-(:Learner) DELETE m"
 
-BUILD_JOB = f"""
-MATCH (j:JobPosting {{id: $job}})-[:REQUIRES]->(r:Requirement)-[s:SATISFIED_BY]->(:Achievement)
-      <-[:ATTESTS]-(c:Credential)<-[:HOLDS]-(l:Learner)
-WHERE c.verdict IN $verdicts
-{_SCORE_ROWS}"""
+BUILD_JOB = f"""{JOB_EVIDENCE}{_SCORE_ROWS}"""
 
 # --- a batch of learners ---------------------------------------------------------------------
 
@@ -67,12 +65,7 @@ MATCH (:Learner {id: id})-[m:MATCHES]->(:JobPosting)
 DELETE m
 """
 
-BUILD_LEARNERS = f"""
-UNWIND $ids AS id
-MATCH (l:Learner {{id: id}})-[:HOLDS]->(c:Credential)-[:ATTESTS]->(:Achievement)
-      <-[s:SATISFIED_BY]-(r:Requirement)<-[:REQUIRES]-(j:JobPosting)
-WHERE c.verdict IN $verdicts
-{_SCORE_ROWS}"""
+BUILD_LEARNERS = f"""{LEARNER_EVIDENCE}{_SCORE_ROWS}"""
 
 # A consent change: the learner's edges move between the discoverable and hidden key ranges.
 REKEY_LEARNERS = f"""
