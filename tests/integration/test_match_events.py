@@ -324,9 +324,14 @@ def test_a_signed_webhook_delivery_arrives_and_is_retried_until_accepted(
         return nodes[0] if nodes and nodes[0]["status"] == "DELIVERED" else None
 
     log = _wait_for(delivered, "the delivery log to say DELIVERED")
-    assert (log["attempts"], log["lastResponseStatus"], log["type"]) == (
-        3, 204, "CANDIDATE_MATCHED")  # fmt: skip
-    assert [h.split()[1] for h in log["history"]] == ["500", "500", "204"]
+    assert (log["lastResponseStatus"], log["type"]) == (204, "CANDIDATE_MATCHED"), log
+    statuses = [h.split()[1] for h in log["history"]]
+    assert log["attempts"] == len(statuses), log  # every attempt is in the history
+    # The receiver's answers in order: refused twice, then accepted, and never sent after that.
+    # An attempt that never reached the receiver (a connection error or timeout on a loaded
+    # machine, '-' in the history) is a retry like any other; none may come after the 204.
+    assert [x for x in statuses if x != "-"] == ["500", "500", "204"], log
+    assert statuses[-1] == "204", log
     time.sleep(1.0)
     assert len(got.requests) == 3  # delivered once accepted: no more attempts
 
