@@ -262,7 +262,19 @@ def test_recruiter_and_learner_against_the_seed_graph(
         "the job choices",
         timeout=SLOW,
     )
-    Select(page.one("#gap-job")).select_by_value(job_id)
+
+    def choose_job(d: Any) -> bool:
+        # The page may rewrite the options as its posting pages arrive: a stale option is
+        # chosen again from the fresh list.
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        try:
+            Select(page.one("#gap-job")).select_by_value(job_id)
+            return bool(page.one("#gap-job").get_attribute("value") == job_id)
+        except StaleElementReferenceException:
+            return False
+
+    page.wait(choose_job, "the posting chosen", timeout=SLOW)
     page.one("#gap-form button[type=submit]").click()
     page.wait(lambda d: page.all("#gap-report .gap-summary"), "the learner's report", timeout=SLOW)
     own = real_api(learner_key, SKILL_GAP, learnerId=seeded.learner, jobId=job_id)["skillGap"]
