@@ -8,6 +8,7 @@ reads the answer in the result pane, and checks the page's Content-Security-Poli
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from tests.conftest import issue_key
 from tests.support.serve import serving
 
 from credmatch.api.view import GRAPHIQL_CSP
+from credmatch.bootstrap import bootstrap
 from credmatch.config import Settings
 from credmatch.domain.principal import Role
 
@@ -54,6 +56,14 @@ return el ? el.CodeMirror.getValue() : null;
 
 @pytest.fixture(scope="module")
 def base_url(neo4j_settings: Settings) -> Iterator[str]:
+    # On a fresh clone this module runs first, and the app's first embedding exports the ONNX
+    # model (about a minute of CPU in the server's own process): do that before serving, so the
+    # test times GraphiQL, not the export.
+    container = bootstrap(neo4j_settings)
+    try:
+        container.embedder().encode(["warm up"])
+    finally:
+        asyncio.run(container.close())
     with serving(neo4j_settings) as url:
         yield url
 
