@@ -81,14 +81,24 @@ _REQUIRED_WORDS: Final = re.compile(
 )
 
 
+# What the employer will have the hire train for or obtain later is not a requirement at
+# hire: "Advanced Life Support within 12 months", "Basic life support or willingness to train".
+_LATER: Final = re.compile(
+    r"\bwithin (\d+|one|two|three|six|twelve) (days?|weeks?|months?|years?)\b"
+    r"|\bwilling(ness)? to (train|be trained|learn|obtain|gain|work towards)\b",
+    re.I,
+)
+
 # "(Power BI preferred)", ", ideally in a contact centre": a preference about a detail of the
-# statement, not about the statement itself.
+# statement, not about the statement itself; "(ACLS within 6 months of hire)" likewise.
 _DETAIL_PREFERENCE: Final = re.compile(r",\s*(ideally|preferably)\b[^,;]*$", re.I)
 _PARENTHESIS: Final = re.compile(r"\(([^()]*)\)")
 
 
 def _without_detail_preferences(text: str) -> str:
     def keep(match: re.Match[str]) -> str:
+        if _LATER.search(match[1]):
+            return ""
         inner = _PREFERRED_WORDS.sub("", match[1])
         return "" if re.search(r"[A-Za-z0-9]", inner) else match[0]
 
@@ -100,9 +110,11 @@ def wording_required(text: str) -> bool | None:
 
     A preference about a detail ("SQL and a BI tool (Power BI preferred)", "Customer service
     experience, ideally in a contact centre") says nothing about the statement as a whole.
+    What the hire may train for or obtain later ("Advanced Life Support within 12 months",
+    "Basic life support or willingness to train") is preferred, not required.
     """
     text = _without_detail_preferences(text)
-    if _PREFERRED_WORDS.search(text):
+    if _PREFERRED_WORDS.search(text) or _LATER.search(text):
         return False
     if _REQUIRED_WORDS.search(text):
         return True

@@ -195,7 +195,6 @@ def test_conditions_of_employment_are_never_required_and_weigh_nothing(line: str
     "line",
     [
         "BLS certification (ACLS within 6 months of hire)",
-        "Advanced Life Support within 12 months",
         "CompTIA Security+ certification",
         "AWS Certified Solutions Architect certification",
         "Current counterbalance forklift certification",
@@ -206,6 +205,8 @@ def test_conditions_of_employment_are_never_required_and_weigh_nothing(line: str
 def test_certificates_a_credential_can_attest_stay_required_skills(line: str) -> None:
     (found,) = extract_requirements(split_sections(f"## Must have\n- {line}\n"))
     assert (found.kind, found.required, found.weight) == ("skill", True, 1.0)
+    # One to obtain after hire stays a skill, preferred ("Advanced Life Support within 12
+    # months": test_what_the_hire_may_train_for_or_obtain_later_is_not_required).
 
 
 def test_a_duty_that_is_a_condition_is_a_condition_unless_it_does_more() -> None:
@@ -230,6 +231,24 @@ def test_a_preference_about_a_detail_does_not_make_the_statement_preferred(
 ) -> None:
     (found,) = extract_requirements(split_sections(f"## Requirements\n- {line}\n"))
     assert found.required is required
+
+
+@pytest.mark.parametrize(
+    ("line", "required"),
+    [
+        ("Advanced Life Support within 12 months", False),
+        ("Basic life support or willingness to train", False),
+        ("Forklift licence, or willing to obtain one", False),
+        ("BLS certification (ACLS within 6 months of hire)", True),  # ACLS is later, BLS now
+        ("Current Basic Life Support", True),
+    ],
+)
+def test_what_the_hire_may_train_for_or_obtain_later_is_not_required(
+    line: str, required: bool
+) -> None:
+    (found,) = extract_requirements(split_sections(f"## Requirements\n- {line}\n"))
+    assert found.required is required
+    assert found.kind == "skill"
 
 
 def test_a_parenthesis_is_not_cut_open_when_a_preference_is_trimmed() -> None:
