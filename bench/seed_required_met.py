@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import socket
 import tempfile
@@ -147,8 +148,12 @@ def _free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path, help="write every posting's requirements here")
+    parser.add_argument("--home", type=Path, help="keep the graph in this (new) folder")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="credmatch-seed-bench-") as home:
+    with contextlib.ExitStack() as stack:
+        home = args.home or stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="credmatch-seed-bench-")
+        )
         base = load_settings(
             neo4j_uri=None,
             neo4j_password=PASSWORD,

@@ -170,6 +170,8 @@ class Container:
             cosine_full=s.link_cosine_full,
             skill_min_score=skill_min_score(s),
             evidence_floor=s.evidence_floor,
+            named_skill_score=s.named_skill_score,
+            other_skill_similarity=s.other_skill_similarity,
         )
 
     def match_policy(self, verified_only: bool = False) -> MatchPolicy:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from credmatch.errors import ConfigError
@@ -92,8 +92,16 @@ class Settings(BaseSettings):
     # below which a credential is not plausibly about the requirement; such links are not
     # made, so they count nowhere. Chosen on held-out validation data: docs/benchmarks.md.
     evidence_floor: float = Field(default=0.30, ge=0, le=1)
+    # Evidence about another skill (queries/link.py _OTHER_SKILL): a requirement names a
+    # taxonomy skill when its skill link scores at least named_skill_score; a credential whose
+    # issuer aligned it only to other skills counts at other_skill_similarity at most. Chosen on
+    # bench/match_quality.py's tuning part: docs/benchmarks.md.
+    named_skill_score: float = Field(default=0.95, ge=0, le=1)
+    other_skill_similarity: float = Field(default=0.3, ge=0, le=1)
     gap_threshold: float = Field(default=0.5, ge=0, le=1)
-    unknown_issuer_weight: float = Field(default=0.5, ge=0, le=1)
+    # Below the gap threshold: a verified credential from an issuer outside the trust registry
+    # raises a score but never meets a required requirement alone (anyone can mint a did:key).
+    unknown_issuer_weight: float = Field(default=0.4, ge=0, le=1)
     unverifiable_weight: float = Field(default=0.3, ge=0, le=1)
     ingest_batch_size: int = Field(default=500, ge=1, le=50_000)
 
@@ -162,6 +170,17 @@ class Settings(BaseSettings):
         schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
         if not value.startswith(schemes):
             raise ValueError(f"must start with one of {', '.join(schemes)}")
+        return value
+
+    @field_validator("other_skill_similarity")
+    @classmethod
+    def _check_other_skill(cls, value: float, info: ValidationInfo) -> float:
+        floor = info.data.get("evidence_floor")
+        if floor is not None and value < floor:
+            raise ValueError(
+                f"must be at least CREDMATCH_EVIDENCE_FLOOR ({floor}): evidence below the floor "
+                "is never kept, so set it to the floor to give other-skill evidence the least"
+            )
         return value
 
     @field_validator("cors_origins")

@@ -66,3 +66,16 @@ def test_embedding_backend_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("CREDMATCH_EMBEDDING_BACKEND", "tensorrt")
     with pytest.raises(ConfigError, match="CREDMATCH_EMBEDDING_BACKEND"):
         load_settings()
+
+
+def test_other_skill_evidence_cannot_sit_below_the_evidence_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings()
+    assert settings.evidence_floor <= settings.other_skill_similarity < settings.gap_threshold
+    monkeypatch.setenv("CREDMATCH_EVIDENCE_FLOOR", "0.35")
+    monkeypatch.setenv("CREDMATCH_OTHER_SKILL_SIMILARITY", "0.3")
+    with pytest.raises(ConfigError, match=r"CREDMATCH_OTHER_SKILL_SIMILARITY: .*EVIDENCE_FLOOR"):
+        load_settings()
+    monkeypatch.setenv("CREDMATCH_OTHER_SKILL_SIMILARITY", "0.35")
+    assert load_settings().other_skill_similarity == 0.35

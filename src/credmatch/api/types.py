@@ -123,7 +123,11 @@ class Evidence:
     credential_id: strawberry.ID
     achievement: AchievementRef
     issuer: IssuerRef
-    similarity: float = strawberry.field(description="requirement-achievement similarity, 0-1")
+    similarity: float = strawberry.field(
+        description="requirement-achievement similarity, 0-1; at most "
+        "CREDMATCH_OTHER_SKILL_SIMILARITY (0.3) when the requirement names a taxonomy skill "
+        "and the achievement's issuer aligned it only to other skills"
+    )
     trust: float = strawberry.field(description="weight of the verification verdict, 0-1")
     verdict: str
     valid_from: str | None

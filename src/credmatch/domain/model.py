@@ -121,7 +121,7 @@ class TrustPolicy:
     trusted issuers count. Expired, revoked, suspended, not-yet-valid and invalid count 0.
     """
 
-    unknown_issuer: float = 0.5
+    unknown_issuer: float = 0.4
     unverifiable: float = 0.3
     verified_only: bool = False
 

@@ -20,6 +20,9 @@ from credmatch.services.postings import requirement_text
 from credmatch.services.rows import achievement_text
 
 BATCH = 256
+# Raise when the other-skill rule in queries/link.py changes meaning: graphs linked under an
+# older rule are linked again on the next pass.
+OTHER_SKILL_RULE_VERSION = 1.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,16 @@ class LinkPolicy:
     skill_min_score: float = 0.5
     min_via_skill: float = 0.6  # a taxonomy path this strong counts as satisfying evidence
     evidence_floor: float = 0.30  # no SATISFIED_BY edge below this similarity (see queries)
+    # Evidence about another skill (queries/link.py _OTHER_SKILL): a requirement names a skill
+    # its NEEDS link scores at least named_skill_score; an achievement aligned only to other
+    # skills is held at other_skill_similarity. Chosen on bench/match_quality.py's tuning part.
+    named_skill_score: float = 0.95
+    other_skill_similarity: float = 0.3
+
+    def other_skill_rules(self) -> list[float]:
+        """What the graph records of the other-skill rule its links were made under: the
+        rule's version (raised when queries/link.py changes it) and its two parameters."""
+        return [OTHER_SKILL_RULE_VERSION, self.named_skill_score, self.other_skill_similarity]
 
 
 @dataclass
@@ -89,30 +102,48 @@ async def link_satisfied(store: GraphStore, policy: LinkPolicy) -> tuple[int, in
         "full": policy.cosine_full,
         "minVia": policy.min_via_skill,
         "evidenceFloor": policy.evidence_floor,
+        **_other_skill_params(policy),
     }
-    await _apply_evidence_floor(store, policy.evidence_floor)
+    await _apply_evidence_rules(store, policy)
     reqs = await _drain(
         store,
         q.UNLINKED_REQUIREMENTS,
-        (q.LINK_REQUIREMENTS, q.LINK_REQUIREMENTS_VIA_SKILLS),
+        (q.LINK_REQUIREMENTS, q.LINK_REQUIREMENTS_VIA_SKILLS, q.OTHER_SKILL_OF_REQUIREMENTS),
         q.MARK_REQUIREMENTS_LINKED,
         {**params, "k": policy.top_k},
     )
     achs = await _drain(
         store,
         q.UNLINKED_ACHIEVEMENTS,
-        (q.LINK_ACHIEVEMENTS, q.LINK_ACHIEVEMENTS_VIA_SKILLS),
+        (
+            q.LINK_ACHIEVEMENTS,
+            q.LINK_ACHIEVEMENTS_VIA_SKILLS,
+            q.OTHER_SKILL_OF_ACHIEVEMENTS,
+        ),
         q.MARK_ACHIEVEMENTS_LINKED,
         {**params, "k": policy.top_k * 8},
     )
     return reqs, achs
 
 
-async def _apply_evidence_floor(store: GraphStore, floor: float) -> None:
-    """Remove the links a raised evidence floor no longer allows (once per floor value)."""
-    rows = await store.read(q.EVIDENCE_FLOOR_IN_FORCE)
-    if not rows or rows[0]["floor"] != floor:
-        await store.write(q.PRUNE_WEAK_EVIDENCE, {"evidenceFloor": floor})
+async def _apply_evidence_rules(store: GraphStore, policy: LinkPolicy) -> None:
+    """Bring the links in line with the rules in force, once per change of a rule: remove
+    what a raised evidence floor no longer allows; make every link again under new
+    other-skill rules."""
+    rows = await store.read(q.EVIDENCE_RULES_IN_FORCE)
+    held = rows[0] if rows else {"floor": None, "otherSkillRules": None}
+    if held["floor"] != policy.evidence_floor:
+        await store.write(q.PRUNE_WEAK_EVIDENCE, {"evidenceFloor": policy.evidence_floor})
+    if held["otherSkillRules"] != policy.other_skill_rules():
+        await store.write(q.RELINK_ALL_EVIDENCE, _other_skill_params(policy))
+
+
+def _other_skill_params(policy: LinkPolicy) -> dict[str, Any]:
+    return {
+        "namedAt": policy.named_skill_score,
+        "otherSkill": policy.other_skill_similarity,
+        "otherSkillRules": policy.other_skill_rules(),
+    }
 
 
 async def _drain(

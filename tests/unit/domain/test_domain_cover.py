@@ -279,7 +279,7 @@ def _ev(req: str, sim: float, trusted: bool = True, verdict: str = "verified") -
 
 
 def test_score_gain_is_the_scoring_rules_difference() -> None:
-    policy = MatchPolicy()
+    policy = MatchPolicy(trust=TrustPolicy(unknown_issuer=0.5))
     reqs = [A, B, D]
     evidence = [_ev("A", 0.6), _ev("B", 0.9, trusted=False)]
     o = _offer("o", {"A": 0.9, "D": 0.8})

@@ -40,10 +40,11 @@ def make_evidence(**overrides: object) -> Evidence:
     ("verdict", "trusted", "expected"),
     [
         ("verified", True, 1.0),
-        ("verified", False, 0.5),
+        # below the gap threshold (0.5): an unknown issuer's credential alone meets nothing
+        ("verified", False, 0.4),
         ("unverifiable", True, 0.3),
         # both doubts apply: unverifiable weight times the unknown-issuer weight
-        ("unverifiable", False, 0.15),
+        ("unverifiable", False, 0.12),
         ("expired", True, 0.0),
         ("revoked", True, 0.0),
         ("suspended", True, 0.0),

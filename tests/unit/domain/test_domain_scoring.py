@@ -19,6 +19,9 @@ from credmatch.domain.model import (
 from credmatch.domain.scoring import coverage, rank, rank_candidates, score_candidate
 from credmatch.errors import InputError
 
+# The weights these cases were written for (an unknown issuer counts half).
+POLICY = MatchPolicy(trust=TrustPolicy(unknown_issuer=0.5))
+
 
 def ev(
     req: str,
@@ -65,7 +68,7 @@ BOB = [
 def test_two_learners_three_requirements_by_hand() -> None:
     # Alice: (1.0·0.9 + 1.0·0.4 + 0.5·0) / 2.5 = 1.3 / 2.5 = 0.52; SQL 0.4 < 0.5 is a gap
     # Bob:   (1.0·0.27 + 1.0·0.7 + 0.5·0.6) / 2.5 = 1.27 / 2.5 = 0.508; Python 0.27 is a gap
-    ranked = rank_candidates(REQS, {"bob": BOB, "alice": ALICE}, MatchPolicy())
+    ranked = rank_candidates(REQS, {"bob": BOB, "alice": ALICE}, POLICY)
     alice, bob = ranked
     assert (alice.learner_id, alice.rank) == ("alice", 1)
     assert (bob.learner_id, bob.rank) == ("bob", 2)
@@ -95,7 +98,7 @@ def test_verified_only_reorders_the_same_learners() -> None:
 
 
 def test_coverage_keeps_the_evidence_that_produced_it() -> None:
-    cov = coverage(PY, BOB, MatchPolicy())
+    cov = coverage(PY, BOB, POLICY)
     assert cov.value == pytest.approx(0.27)
     assert cov.evidence is not None
     assert cov.evidence.credential_id == "b2"
@@ -110,9 +113,9 @@ def test_coverage_keeps_the_evidence_that_produced_it() -> None:
 def test_revoked_and_expired_evidence_is_ignored() -> None:
     bad = [ev("r-py", f"c-{v}", 1.0, verdict=v) for v in sorted(VERDICTS - {"verified"})]
     bad = [e for e in bad if e.verdict != "unverifiable"]
-    cov = coverage(PY, bad, MatchPolicy())
+    cov = coverage(PY, bad, POLICY)
     assert (cov.value, cov.evidence, cov.alternatives) == (0.0, None, ())
-    m = score_candidate("x", REQS, bad, MatchPolicy())
+    m = score_candidate("x", REQS, bad, POLICY)
     assert m.score == 0.0
     assert m.gaps == (PY, SQL)
 
@@ -124,7 +127,7 @@ def test_unknown_issuer_is_down_weighted_and_alternatives_are_best_first() -> No
         ev("r-py", "c-unverif", 0.9, verdict="unverifiable"),  # 0.27
         ev("r-sql", "c-other-req", 1.0),  # other requirement, ignored here
     ]
-    cov = coverage(PY, evidence, MatchPolicy())
+    cov = coverage(PY, evidence, POLICY)
     assert cov.value == pytest.approx(0.6)
     assert cov.evidence is not None and cov.evidence.credential_id == "c-trusted"
     assert [a.credential_id for a in cov.alternatives] == ["c-untrusted", "c-unverif"]
@@ -132,14 +135,14 @@ def test_unknown_issuer_is_down_weighted_and_alternatives_are_best_first() -> No
 
 
 def test_non_positive_similarity_does_not_count() -> None:
-    cov = coverage(PY, [ev("r-py", "c1", -0.2), ev("r-py", "c2", 0.0)], MatchPolicy())
+    cov = coverage(PY, [ev("r-py", "c1", -0.2), ev("r-py", "c2", 0.0)], POLICY)
     assert (cov.value, cov.evidence) == (0.0, None)
 
 
 def test_equal_evidence_is_chosen_by_credential_id_not_input_order() -> None:
     a, b = ev("r-py", "c-b", 0.7), ev("r-py", "c-a", 0.7)
     for order in ([a, b], [b, a]):
-        cov = coverage(PY, order, MatchPolicy())
+        cov = coverage(PY, order, POLICY)
         assert cov.evidence is not None and cov.evidence.credential_id == "c-a"
 
 
@@ -163,36 +166,34 @@ def test_ties_break_on_required_met_then_learner_id() -> None:
         "erin": [ev("r1", "e1", 0.4), ev("r2", "e2", 0.2)],
         "bert": [ev("r2", "b2", 0.2), ev("r1", "b1", 0.4)],
     }
-    ranked = rank_candidates((req, pref), data, MatchPolicy())
+    ranked = rank_candidates((req, pref), data, POLICY)
     assert [m.learner_id for m in ranked] == ["carol", "bert", "dave", "erin"]
     assert [m.rank for m in ranked] == [1, 2, 3, 4]
 
 
 def test_filters_min_score_and_all_required_met() -> None:
     data = {"alice": ALICE, "bob": BOB, "nobody": []}
-    assert [m.learner_id for m in rank_candidates(REQS, data, MatchPolicy(), min_score=0.51)] == [
-        "alice"
-    ]
+    assert [m.learner_id for m in rank_candidates(REQS, data, POLICY, min_score=0.51)] == ["alice"]
     # min_score is inclusive: Bob's 0.508 passes 0.508 despite float rounding
-    kept = rank_candidates(REQS, data, MatchPolicy(), min_score=0.508)
+    kept = rank_candidates(REQS, data, POLICY, min_score=0.508)
     assert [m.learner_id for m in kept] == ["alice", "bob"]
     full = {"carl": [ev("r-py", "x", 0.5), ev("r-sql", "y", 0.9)], **data}
-    only = rank_candidates(REQS, full, MatchPolicy(), all_required_met=True)
+    only = rank_candidates(REQS, full, POLICY, all_required_met=True)
     assert [(m.learner_id, m.rank) for m in only] == [("carl", 1)]
 
 
 def test_no_requirements_or_zero_weights_score_zero() -> None:
-    assert score_candidate("x", (), [ev("r-py", "c", 1.0)], MatchPolicy()).score == 0.0
+    assert score_candidate("x", (), [ev("r-py", "c", 1.0)], POLICY).score == 0.0
     zero = RequirementSpec("z", "nothing", 0.0, False)
-    assert score_candidate("x", (zero,), [ev("z", "c", 1.0)], MatchPolicy()).score == 0.0
+    assert score_candidate("x", (zero,), [ev("z", "c", 1.0)], POLICY).score == 0.0
 
 
 def test_bad_inputs_raise_input_error() -> None:
     with pytest.raises(InputError, match="'r-py' appears twice"):
-        score_candidate("x", (PY, PY), [], MatchPolicy())
+        score_candidate("x", (PY, PY), [], POLICY)
     with pytest.raises(InputError, match="min_score"):
-        rank_candidates(REQS, {}, MatchPolicy(), min_score=1.5)
-    m = score_candidate("x", REQS, [], MatchPolicy())
+        rank_candidates(REQS, {}, POLICY, min_score=1.5)
+    m = score_candidate("x", REQS, [], POLICY)
     with pytest.raises(InputError, match="'x' was scored twice"):
         rank([m, m])
 
@@ -270,8 +271,8 @@ def test_adding_non_counting_evidence_never_changes_a_score(
     evidence: list[Evidence], extra: list[Evidence]
 ) -> None:
     dead = [e for e in extra if e.verdict in {"revoked", "expired", "suspended", "invalid"}]
-    before = score_candidate("x", REQ_POOL, evidence, MatchPolicy())
-    after = score_candidate("x", REQ_POOL, evidence + dead, MatchPolicy())
+    before = score_candidate("x", REQ_POOL, evidence, POLICY)
+    after = score_candidate("x", REQ_POOL, evidence + dead, POLICY)
     assert after.score == before.score
     assert after.gaps == before.gaps
 
@@ -279,7 +280,7 @@ def test_adding_non_counting_evidence_never_changes_a_score(
 @settings(max_examples=100, deadline=None)
 @given(evidence=st.lists(evidence_st, max_size=8))
 def test_verified_only_never_raises_a_score(evidence: list[Evidence]) -> None:
-    loose = score_candidate("x", REQ_POOL, evidence, MatchPolicy())
+    loose = score_candidate("x", REQ_POOL, evidence, POLICY)
     strict = score_candidate(
         "x", REQ_POOL, evidence, MatchPolicy(trust=TrustPolicy(verified_only=True))
     )
@@ -304,7 +305,7 @@ def test_a_condition_is_never_a_gap_nor_a_missing_preference_and_weighs_nothing(
     shift = RequirementSpec("r-shift", "Willing to work a rotating shift pattern", 0.0, False,
                             kind="condition")  # fmt: skip
     duty = RequirementSpec("r-duty", "Triage alerts in our SIEM", 0.5, False, kind="duty")
-    m = score_candidate("alice", (PY, shift, duty), [ev("r-py", "a1", 0.9)], MatchPolicy())
+    m = score_candidate("alice", (PY, shift, duty), [ev("r-py", "a1", 0.9)], POLICY)
     assert m.gaps == ()
     assert m.missing_preferred == (duty,)  # a duty below the threshold is shown, not a gap
     assert (m.required_met, m.required_total) == (1, 1)

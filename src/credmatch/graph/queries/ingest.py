@@ -40,12 +40,15 @@ MATCH (i:Issuer {id: r.issuer})
 MERGE (i)-[:OFFERS]->(a)
 """
 
+# A new alignment links the achievement again: what it is aligned to decides whether it is
+# evidence about another skill (queries/link.py).
 ALIGN_ACHIEVEMENTS = """
 UNWIND $rows AS r
 MATCH (a:Achievement {id: r.achievement})
 MERGE (s:Skill {uri: r.uri})
   ON CREATE SET s.label = r.label, s.framework = r.framework, s.stub = true
 MERGE (a)-[e:ALIGNS_TO {source: 'issuer'}]->(s)
+  ON CREATE SET a.linkedAt = null
 SET e.score = 1.0
 """
 

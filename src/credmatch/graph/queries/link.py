@@ -9,7 +9,10 @@ ranking, the match table, explanations, gaps, skillGap) agrees without checking 
   none: it is never matched against achievements;
 - an edge's similarity is at least $evidenceFloor (the evidence floor: below it an
   achievement is not plausibly about the requirement); PRUNE_WEAK_EVIDENCE removes edges a
-  raised floor no longer allows.
+  raised floor no longer allows;
+- evidence about *another* skill is held at $otherSkill (see _OTHER_SKILL): when the
+  requirement names a taxonomy skill, an achievement its issuer aligned only to other skills
+  does not meet it, however similar the sentences are.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ _LINK_NEAR = f"""
 WITH r, a, cosine, {SIMILARITY} AS similarity
 WHERE similarity >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(a)
-SET s.cosine = cosine, s.similarity = similarity
+SET s.cosine = cosine, s.similarity = similarity, s.otherSkill = null
 """
 # The taxonomy path: the requirement needs a skill the achievement is aligned to (by its
 # issuer, or by the linker). A similarity through it is the product of the two link scores.
@@ -33,6 +36,43 @@ WHERE via >= $minVia AND via >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(a)
 SET s.viaSkill = via,
     s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
+"""
+
+# Evidence about another skill. The requirement *names* a skill when its NEEDS link to it
+# scores at least $namedAt (the linker is sure: "build scaffolding" names ESCO's "build
+# scaffolding"). Achievement `a` is about another skill when its issuer aligned it to skills
+# and none of them is a named one or narrower than one: "Construct working platform" is not
+# "build scaffolding", though the sentences are close. Narrower means the label holds the named
+# label as whole words: ESCO's skill "implement cloud security and compliance" and its
+# knowledge "cloud security and compliance" are one competence, and "Jenkins (tools for
+# software configuration management)" is one of the tools named; a broader skill ("computer
+# programming" for "Python (computer programming)") is not. An achievement whose name holds
+# the requirement's words ("Data Visualisation and Storytelling" for "data visualisation") is
+# about it, whatever its alignments. Evidence about another skill has its similarity held at
+# $otherSkill, below the gap threshold, so it counts toward the score but never meets the
+# requirement alone; the postings whose rankings this changes are flagged. Rows (r, a, s) in,
+# nothing out.
+_WORDS_OPEN = "' ' + replace(replace(replace(replace(toLower("
+_WORDS_CLOSE = "), '(', ' '), ')', ' '), ',', ' '), '/', ' ') + ' '"
+_NARROWER = (
+    "k = t OR " + _WORDS_OPEN + "t.label" + _WORDS_CLOSE
+    + " CONTAINS " + _WORDS_OPEN + "k.label" + _WORDS_CLOSE
+)  # fmt: skip
+_NAMED_IN_TITLE = (
+    _WORDS_OPEN + "coalesce(a.name, '')" + _WORDS_CLOSE
+    + " CONTAINS " + _WORDS_OPEN + "r.text" + _WORDS_CLOSE
+)  # fmt: skip
+_OTHER_SKILL = f"""
+WITH r, a, s, [(r)-[n:NEEDS]->(k:Skill) WHERE n.score >= $namedAt | k] AS named
+WHERE s.similarity > $otherSkill AND size(named) > 0
+  AND EXISTS {{ (a)-[:ALIGNS_TO {{source: 'issuer'}}]->(:Skill) }}
+  AND NOT EXISTS {{ (a)-[:ALIGNS_TO {{source: 'issuer'}}]->(t:Skill)
+                   WHERE any(k IN named WHERE {_NARROWER}) }}
+  AND NOT {_NAMED_IN_TITLE}
+SET s.similarity = $otherSkill, s.otherSkill = true
+WITH DISTINCT r
+MATCH (j:JobPosting)-[:REQUIRES]->(r)
+SET j.matchesStale = true
 """
 
 PENDING_ACHIEVEMENTS = """
@@ -95,6 +135,13 @@ MATCH (r:Requirement {id: rid})-[n:NEEDS]->(:Skill)<-[e:ALIGNS_TO]-(a:Achievemen
     + _LINK_VIA
 )
 
+OTHER_SKILL_OF_REQUIREMENTS = (
+    """
+UNWIND $ids AS rid
+MATCH (r:Requirement {id: rid})-[s:SATISFIED_BY]->(a:Achievement)"""
+    + _OTHER_SKILL
+)
+
 # Marking also flags what the new links change in the match table (see queries/matches.py):
 # the posting, when a requirement was linked; the holders, when an achievement was.
 MARK_REQUIREMENTS_LINKED = """
@@ -109,7 +156,10 @@ SET j.matchesStale = true
 # Evidence a raised floor no longer allows: removed once per floor value (the graph records the
 # floor its edges were made under; the link pass reads it first and writes only on a change),
 # flagging the postings whose rankings change.
-EVIDENCE_FLOOR_IN_FORCE = "OPTIONAL MATCH (m:Meta {id: 'evidence'}) RETURN m.floor AS floor"
+EVIDENCE_RULES_IN_FORCE = """
+OPTIONAL MATCH (m:Meta {id: 'evidence'})
+RETURN m.floor AS floor, m.otherSkillRules AS otherSkillRules
+"""
 
 PRUNE_WEAK_EVIDENCE = """
 MERGE (m:Meta {id: 'evidence'})
@@ -119,6 +169,16 @@ MATCH (j:JobPosting)-[:REQUIRES]->(:Requirement)-[s:SATISFIED_BY]->(:Achievement
 WHERE s.similarity < $evidenceFloor
 SET j.matchesStale = true
 DELETE s
+"""
+
+# Other-skill rules changed: every link is made again (achievements drop their old edges when
+# relinked), and the graph records the rules its edges were made under.
+RELINK_ALL_EVIDENCE = """
+MERGE (m:Meta {id: 'evidence'})
+SET m.otherSkillRules = $otherSkillRules
+WITH DISTINCT m
+MATCH (n) WHERE (n:Requirement OR n:Achievement) AND n.linkedAt IS NOT NULL
+REMOVE n.linkedAt
 """
 
 # ... and from the achievement's side (a new achievement arrived after the postings).
@@ -143,6 +203,14 @@ LINK_ACHIEVEMENTS_VIA_SKILLS = f"""
 UNWIND $ids AS aid
 MATCH (a:Achievement {{id: aid}})-[e:ALIGNS_TO]->(:Skill)<-[n:NEEDS]-(r:Requirement)
 WHERE {MATCHED}{_LINK_VIA}"""
+
+# New or relinked achievements: the same rule on their evidence.
+OTHER_SKILL_OF_ACHIEVEMENTS = (
+    """
+UNWIND $ids AS aid
+MATCH (r:Requirement)-[s:SATISFIED_BY]->(a:Achievement {id: aid})"""
+    + _OTHER_SKILL
+)
 
 MARK_ACHIEVEMENTS_LINKED = """
 UNWIND $ids AS aid
