@@ -34,7 +34,7 @@ _LINK_VIA = """
 WITH r, a, max(n.score * e.score) AS via
 WHERE via >= $minVia AND via >= $evidenceFloor
 MERGE (r)-[s:SATISFIED_BY]->(a)
-SET s.viaSkill = via,
+SET s.viaSkill = via, s.otherSkill = null,
     s.similarity = CASE WHEN coalesce(s.similarity, 0.0) >= via THEN s.similarity ELSE via END
 """
 
@@ -177,8 +177,8 @@ RELINK_ALL_EVIDENCE = """
 MERGE (m:Meta {id: 'evidence'})
 SET m.otherSkillRules = $otherSkillRules
 WITH DISTINCT m
-MATCH (n) WHERE (n:Requirement OR n:Achievement) AND n.linkedAt IS NOT NULL
-REMOVE n.linkedAt
+CALL () { MATCH (r:Requirement) WHERE r.linkedAt IS NOT NULL REMOVE r.linkedAt }
+CALL () { MATCH (a:Achievement) WHERE a.linkedAt IS NOT NULL REMOVE a.linkedAt }
 """
 
 # ... and from the achievement's side (a new achievement arrived after the postings).
