@@ -27,8 +27,8 @@ def holds(outer: str, inner: str) -> str:
 
 
 # Every link, with whether the rule describes it: r names a skill (NEEDS score >= $namedAt),
-# a's issuer aligned it to skills, none a named one or narrower, and a's name does not hold
-# r's text.
+# a's issuer aligned it to skills, none a named one or narrower (below it in the hierarchy, or
+# its label holding the named label), and a's name does not hold r's text.
 LINKS = (
     """
 MATCH (r:Requirement)-[s:SATISFIED_BY]->(a:Achievement)
@@ -38,7 +38,7 @@ RETURN r.text AS requirement, a.name AS achievement, s.similarity AS similarity,
        size(named) > 0 AND EXISTS { (a)-[:ALIGNS_TO {source: 'issuer'}]->(:Skill) }
        AND NOT EXISTS {
          MATCH (a)-[:ALIGNS_TO {source: 'issuer'}]->(t:Skill)
-         WHERE any(k IN named WHERE k = t OR """
+         WHERE any(k IN named WHERE k = t OR EXISTS { (t)-[:BROADER*1..4]->(k) } OR """
     + holds("t.label", "k.label")
     + """) }
        AND NOT """
@@ -114,3 +114,35 @@ def test_changing_the_rule_links_everything_again(seeded: Seeded) -> None:
     assert during and during == pytest.approx([cap + 0.05] * len(during))
     assert len(after) == len(held)
     assert set(after) == {cap}
+
+
+def test_a_skill_below_the_named_one_in_the_hierarchy_is_not_another_skill(
+    seeded: Seeded,
+) -> None:
+    # The seed's ESCO slice has no broader relations; give "computer programming" one up to
+    # "Python (computer programming)" for the length of the test, and link "Python" again.
+    link = """
+    MATCH (t:Skill {label: 'computer programming'}), (k:Skill {label: $named})
+    MERGE (t)-[:BROADER]->(k)
+    """
+    unlink = "MATCH (:Skill {label: 'computer programming'})-[b:BROADER]->() DELETE b"
+    relink = "MATCH (r:Requirement {text: 'Python'}) REMOVE r.linkedAt"
+
+    async def body() -> tuple[float, float]:
+        async with container_of(seeded.settings) as c:
+            await c.store.write(link, {"named": "Python (computer programming)"})
+            try:
+                await c.store.write(relink)
+                await c.relink()
+                rows = await c.store.read(LINKS, {"namedAt": c.settings.named_skill_score})
+                below = _similarity(rows, "Python", "Algorithms and Data Structures")
+            finally:
+                await c.store.write(unlink)
+                await c.store.write(relink)
+                await c.relink()
+            rows = await c.store.read(LINKS, {"namedAt": c.settings.named_skill_score})
+            return below, _similarity(rows, "Python", "Algorithms and Data Structures")
+
+    below, restored = run(body())
+    assert below > seeded.settings.other_skill_similarity
+    assert restored == seeded.settings.other_skill_similarity

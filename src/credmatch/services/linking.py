@@ -22,7 +22,7 @@ from credmatch.services.rows import achievement_text
 BATCH = 256
 # Raise when the other-skill rule in queries/link.py changes meaning: graphs linked under an
 # older rule are linked again on the next pass.
-OTHER_SKILL_RULE_VERSION = 1.0
+OTHER_SKILL_RULE_VERSION = 2.0
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,13 @@ SET s.viaSkill = via, s.otherSkill = null,
 # scores at least $namedAt (the linker is sure: "build scaffolding" names ESCO's "build
 # scaffolding"). Achievement `a` is about another skill when its issuer aligned it to skills
 # and none of them is a named one or narrower than one: "Construct working platform" is not
-# "build scaffolding", though the sentences are close. Narrower means the label holds the named
-# label as whole words: ESCO's skill "implement cloud security and compliance" and its
-# knowledge "cloud security and compliance" are one competence, and "Jenkins (tools for
-# software configuration management)" is one of the tools named; a broader skill ("computer
-# programming" for "Python (computer programming)") is not. An achievement whose name holds
+# "build scaffolding", though the sentences are close. Narrower means below it in the
+# taxonomy's hierarchy (BROADER links, from ESCO's broader relations or a custom taxonomy's
+# parents, up to four levels) or a label that holds the named label as whole words: ESCO's skill
+# "implement cloud security and compliance" and its knowledge "cloud security and compliance"
+# are one competence, and "Jenkins (tools for software configuration management)" is one of
+# the tools named; a broader skill ("computer programming" for "Python (computer
+# programming)") is not. An achievement whose name holds
 # the requirement's words ("Data Visualisation and Storytelling" for "data visualisation") is
 # about it, whatever its alignments. Evidence about another skill has its similarity held at
 # $otherSkill, below the gap threshold, so it counts toward the score but never meets the
@@ -55,7 +57,8 @@ SET s.viaSkill = via, s.otherSkill = null,
 _WORDS_OPEN = "' ' + replace(replace(replace(replace(toLower("
 _WORDS_CLOSE = "), '(', ' '), ')', ' '), ',', ' '), '/', ' ') + ' '"
 _NARROWER = (
-    "k = t OR " + _WORDS_OPEN + "t.label" + _WORDS_CLOSE
+    "k = t OR EXISTS { (t)-[:BROADER*1..4]->(k) } OR "
+    + _WORDS_OPEN + "t.label" + _WORDS_CLOSE
     + " CONTAINS " + _WORDS_OPEN + "k.label" + _WORDS_CLOSE
 )  # fmt: skip
 _NAMED_IN_TITLE = (
