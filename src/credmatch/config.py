@@ -183,6 +183,17 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("gap_threshold")
+    @classmethod
+    def _check_gap_threshold(cls, value: float, info: ValidationInfo) -> float:
+        held = info.data.get("other_skill_similarity")
+        if held is not None and held >= value:
+            raise ValueError(
+                f"must be above CREDMATCH_OTHER_SKILL_SIMILARITY ({held}): evidence about another "
+                "skill is held there so that it never meets a requirement"
+            )
+        return value
+
     @field_validator("cors_origins")
     @classmethod
     def _check_origins(cls, value: str) -> str:

@@ -79,3 +79,14 @@ def test_other_skill_evidence_cannot_sit_below_the_evidence_floor(
         load_settings()
     monkeypatch.setenv("CREDMATCH_OTHER_SKILL_SIMILARITY", "0.35")
     assert load_settings().other_skill_similarity == 0.35
+
+
+def test_the_gap_threshold_stays_above_other_skill_evidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CREDMATCH_GAP_THRESHOLD", "0.3")
+    with pytest.raises(ConfigError, match=r"CREDMATCH_GAP_THRESHOLD: .*OTHER_SKILL_SIMILARITY"):
+        load_settings()
+    monkeypatch.setenv("CREDMATCH_OTHER_SKILL_SIMILARITY", "0.3")
+    monkeypatch.setenv("CREDMATCH_GAP_THRESHOLD", "0.31")
+    assert load_settings().gap_threshold == 0.31

@@ -3,7 +3,7 @@
 Neo4j's cosine vector index scores are (1 + cosine) / 2; the queries convert them back to
 the cosine so thresholds mean what the embedding model means.
 
-Two rules hold for every SATISFIED_BY edge, so that everything reading the edges (live
+Three rules hold for every SATISFIED_BY edge, so that everything reading the edges (live
 ranking, the match table, explanations, gaps, skillGap) agrees without checking again:
 - a requirement of kind 'condition' (a licence a regulator issues, a shift pattern, ...) has
   none: it is never matched against achievements;
@@ -50,7 +50,9 @@ SET s.viaSkill = via, s.otherSkill = null,
 # the tools named; a broader skill ("computer programming" for "Python (computer
 # programming)") is not. An achievement whose name holds
 # the requirement's words ("Data Visualisation and Storytelling" for "data visualisation") is
-# about it, whatever its alignments. Evidence about another skill has its similarity held at
+# about it, whatever its alignments. Only alignments to skills in the taxonomy judge: one to
+# another framework (a stub Skill) says nothing either way. Evidence about another skill has
+# its similarity held at
 # $otherSkill, below the gap threshold, so it counts toward the score but never meets the
 # requirement alone; the postings whose rankings this changes are flagged. Rows (r, a, s) in,
 # nothing out.
@@ -66,11 +68,11 @@ _NAMED_IN_TITLE = (
     + " CONTAINS " + _WORDS_OPEN + "r.text" + _WORDS_CLOSE
 )  # fmt: skip
 _OTHER_SKILL = f"""
-WITH r, a, s, [(r)-[n:NEEDS]->(k:Skill) WHERE n.score >= $namedAt | k] AS named
-WHERE s.similarity > $otherSkill AND size(named) > 0
-  AND EXISTS {{ (a)-[:ALIGNS_TO {{source: 'issuer'}}]->(:Skill) }}
-  AND NOT EXISTS {{ (a)-[:ALIGNS_TO {{source: 'issuer'}}]->(t:Skill)
-                   WHERE any(k IN named WHERE {_NARROWER}) }}
+WITH r, a, s, [(r)-[n:NEEDS]->(k:Skill) WHERE n.score >= $namedAt | k] AS named,
+     [(a)-[:ALIGNS_TO {{source: 'issuer'}}]->(t:Skill) WHERE NOT coalesce(t.stub, false) | t]
+     AS taught
+WHERE s.similarity > $otherSkill AND size(named) > 0 AND size(taught) > 0
+  AND none(t IN taught WHERE any(k IN named WHERE {_NARROWER}))
   AND NOT {_NAMED_IN_TITLE}
 SET s.similarity = $otherSkill, s.otherSkill = true
 WITH DISTINCT r
@@ -237,13 +239,15 @@ MATCH (r:Requirement) WHERE r.skillsLinkedAt IS NULL AND {MATCHED}
 RETURN r.id AS id, r.text AS text, coalesce(r.parts, []) AS parts LIMIT $limit
 """
 
+# A requirement's skills decide the taxonomy path and the other-skill rule, so new ones link
+# it again (a requirement linked before any skill linker existed gets both on the next pass).
 SET_NEEDS = """
 UNWIND $rows AS row
 MATCH (r:Requirement {id: row.id})
 OPTIONAL MATCH (r)-[old:NEEDS]->(:Skill)
 DELETE old
 WITH DISTINCT r, row
-SET r.skillsLinkedAt = datetime()
+SET r.skillsLinkedAt = datetime(), r.linkedAt = null
 WITH r, row
 UNWIND row.skills AS sk
 MATCH (s:Skill {uri: sk.uri})
