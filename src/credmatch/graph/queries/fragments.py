@@ -119,3 +119,16 @@ RETURN size(ranked) AS total, size(ranked) - size(rest) AS before, rest[..$first
 RANKED_ROWS = f"""WITH learner, score, met, {ORDER_KEY} AS key
 ORDER BY key
 {KEYSET_PAGE}"""
+
+# Pieces of a keyset page read from the match table's (job, rankKey) index, in order, for the
+# whole table (matches.py RANKED_PAGE) and the cut one (match_depth.py RANKED_PAGE_TOP). Each
+# is cut where a property name starts, so the verified-only page puts a 'v' there (vrankKey,
+# vscore, vmet).
+TABLE_FROM_1 = "rankKey >= '1' AND m."
+TABLE_UP_TO_FROM = "rankKey <= $from AND m."
+TABLE_AFTER_FROM = "rankKey > $from AND m."
+TABLE_ORDERED = "  WITH m ORDER BY m.job, m."
+TABLE_LIMITED = "rankKey LIMIT $first\n  RETURN collect({learner: substring(m."
+TABLE_KEY = f"rankKey, {ID_AT}), key: substring(m."
+TABLE_SCORE = "rankKey, 1),\n                   score: m."
+TABLE_MET = "score, met: m."

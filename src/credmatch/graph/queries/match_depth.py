@@ -21,11 +21,18 @@ from __future__ import annotations
 
 from credmatch.graph.queries.fragments import (
     CONSENT_DIGIT,
-    ID_AT,
     JOB_EVIDENCE,
     LEARNER_EVIDENCE,
     RANK_KEY,
     SCORE_VALUES,
+    TABLE_AFTER_FROM,
+    TABLE_FROM_1,
+    TABLE_KEY,
+    TABLE_LIMITED,
+    TABLE_MET,
+    TABLE_ORDERED,
+    TABLE_SCORE,
+    TABLE_UP_TO_FROM,
     VRANK_KEY,
 )
 
@@ -116,35 +123,27 @@ _FLOOR_NULL = "Floor IS NULL THEN '2' ELSE '1' + j.matches"
 _LAST = "Floor END AS last\nWITH j, last, j.matches"
 _WHOLE = "Floor IS NULL OR last >= $upper AS whole"
 _IN_TABLE = "\nCALL (last) {\n  MATCH ()-[m:MATCHES]->()\n  WHERE m.job = $job AND m."
-_FROM_1 = "rankKey >= '1' AND m."
 _BELOW_UPPER = "rankKey < $upper"
 _TO_LAST = " AND m."
 _LAST_END = "rankKey <= last\n"
 _COUNTED = "  RETURN count(m) AS counted\n}"
-_UP_TO_FROM = "rankKey <= $from AND m."
 _WRAP = "\n    AND m."
 _BEFORE = "  RETURN count(m) AS before\n}"
-_AFTER_FROM = "rankKey > $from AND m."
-_ORDERED = "  WITH m ORDER BY m.job, m."
-_LIMITED = "rankKey LIMIT $first\n  RETURN collect({learner: substring(m."
-_KEY = f"rankKey, {ID_AT}), key: substring(m."
-_SCORE = "rankKey, 1),\n                   score: m."
-_MET = "score, met: m."
 _PAGE = "met}) AS page\n}\nRETURN whole, counted, before, page, coalesce(j.matches"
 _SHOWN = "Shown, 0) AS shown\n"
 RANKED_PAGE_TOP = (
     f"{_JOB}{_FLOOR_NULL}{_LAST}{_WHOLE}"
-    f"{_IN_TABLE}{_FROM_1}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}{_COUNTED}"
-    f"{_IN_TABLE}{_FROM_1}{_UP_TO_FROM}{_BELOW_UPPER}{_WRAP}{_LAST_END}{_BEFORE}"
-    f"{_IN_TABLE}{_AFTER_FROM}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}"
-    f"{_ORDERED}{_LIMITED}{_KEY}{_SCORE}{_MET}{_PAGE}{_SHOWN}"
+    f"{_IN_TABLE}{TABLE_FROM_1}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}{_COUNTED}"
+    f"{_IN_TABLE}{TABLE_FROM_1}{TABLE_UP_TO_FROM}{_BELOW_UPPER}{_WRAP}{_LAST_END}{_BEFORE}"
+    f"{_IN_TABLE}{TABLE_AFTER_FROM}{_BELOW_UPPER}{_TO_LAST}{_LAST_END}"
+    f"{TABLE_ORDERED}{TABLE_LIMITED}{TABLE_KEY}{TABLE_SCORE}{TABLE_MET}{_PAGE}{_SHOWN}"
 )
 VERIFIED_RANKED_PAGE_TOP = (
     f"{_JOB}V{_FLOOR_NULL}V{_LAST}V{_WHOLE}"
-    f"{_IN_TABLE}v{_FROM_1}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}{_COUNTED}"
-    f"{_IN_TABLE}v{_FROM_1}v{_UP_TO_FROM}v{_BELOW_UPPER}{_WRAP}v{_LAST_END}{_BEFORE}"
-    f"{_IN_TABLE}v{_AFTER_FROM}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}"
-    f"{_ORDERED}v{_LIMITED}v{_KEY}v{_SCORE}v{_MET}v{_PAGE}V{_SHOWN}"
+    f"{_IN_TABLE}v{TABLE_FROM_1}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}{_COUNTED}"
+    f"{_IN_TABLE}v{TABLE_FROM_1}v{TABLE_UP_TO_FROM}v{_BELOW_UPPER}{_WRAP}v{_LAST_END}{_BEFORE}"
+    f"{_IN_TABLE}v{TABLE_AFTER_FROM}v{_BELOW_UPPER}{_TO_LAST}v{_LAST_END}"
+    f"{TABLE_ORDERED}v{TABLE_LIMITED}v{TABLE_KEY}v{TABLE_SCORE}v{TABLE_MET}v{_PAGE}V{_SHOWN}"
 )
 
 # Whether a posting's table is cut in either order (then filters the keys do not order by are

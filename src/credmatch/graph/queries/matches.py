@@ -20,12 +20,19 @@ from __future__ import annotations
 
 from credmatch.graph.queries.fragments import (
     CONSENT_DIGIT,
-    ID_AT,
     JOB_EVIDENCE,
     LEARNER_EVIDENCE,
     RANK_KEY,
     RANKED_ROWS,
     SCORE_VALUES,
+    TABLE_AFTER_FROM,
+    TABLE_FROM_1,
+    TABLE_KEY,
+    TABLE_LIMITED,
+    TABLE_MET,
+    TABLE_ORDERED,
+    TABLE_SCORE,
+    TABLE_UP_TO_FROM,
     VRANK_KEY,
 )
 
@@ -125,26 +132,18 @@ RETURN count(DISTINCT c) AS expired
 #                             score: m.score, met: m.met}) AS page }
 #   RETURN total, before, page
 _OF_JOB = "\n  MATCH ()-[m:MATCHES]->()\n  WHERE m.job = $job AND m."
-_FROM_1 = "rankKey >= '1' AND m."
 _BELOW_UPPER = "rankKey < $upper\n"
 _TOTAL = f"\nCALL () {{{_OF_JOB}"
 _BEFORE = f"  RETURN count(m) AS total\n}}\nCALL () {{{_OF_JOB}"
-_UP_TO_FROM = "rankKey <= $from AND m."
 _ROWS = f"  RETURN count(m) AS before\n}}\nCALL () {{{_OF_JOB}"
-_AFTER_FROM = "rankKey > $from AND m."
-_ORDERED = "  WITH m ORDER BY m.job, m."
-_LIMITED = "rankKey LIMIT $first\n  RETURN collect({learner: substring(m."
-_KEY = f"rankKey, {ID_AT}), key: substring(m."
-_SCORE = "rankKey, 1),\n                   score: m."
-_MET = "score, met: m."
 _END = "met}) AS page\n}\nRETURN total, before, page\n"
 RANKED_PAGE = (
-    f"{_TOTAL}{_FROM_1}{_BELOW_UPPER}{_BEFORE}{_FROM_1}{_UP_TO_FROM}{_BELOW_UPPER}"
-    f"{_ROWS}{_AFTER_FROM}{_BELOW_UPPER}{_ORDERED}{_LIMITED}{_KEY}{_SCORE}{_MET}{_END}"
+    f"{_TOTAL}{TABLE_FROM_1}{_BELOW_UPPER}{_BEFORE}{TABLE_FROM_1}{TABLE_UP_TO_FROM}{_BELOW_UPPER}"
+    f"{_ROWS}{TABLE_AFTER_FROM}{_BELOW_UPPER}{TABLE_ORDERED}{TABLE_LIMITED}{TABLE_KEY}{TABLE_SCORE}{TABLE_MET}{_END}"
 )
 VERIFIED_RANKED_PAGE = (
-    f"{_TOTAL}v{_FROM_1}v{_BELOW_UPPER}{_BEFORE}v{_FROM_1}v{_UP_TO_FROM}v{_BELOW_UPPER}"
-    f"{_ROWS}v{_AFTER_FROM}v{_BELOW_UPPER}{_ORDERED}v{_LIMITED}v{_KEY}v{_SCORE}v{_MET}v{_END}"
+    f"{_TOTAL}v{TABLE_FROM_1}v{_BELOW_UPPER}{_BEFORE}v{TABLE_FROM_1}v{TABLE_UP_TO_FROM}v{_BELOW_UPPER}"
+    f"{_ROWS}v{TABLE_AFTER_FROM}v{_BELOW_UPPER}{TABLE_ORDERED}v{TABLE_LIMITED}v{TABLE_KEY}v{TABLE_SCORE}v{TABLE_MET}v{_END}"
 )
 
 # Filters the keys do not order by (all required met, or no consent needed): the same filters,
